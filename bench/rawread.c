@@ -1,0 +1,2 @@
+/* bench/rawread.c - placeholder */
+int main(void) { return 0; }

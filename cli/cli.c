@@ -1,0 +1,121 @@
+/*
+ * cli/cli.c - messages and option-value parsing shared by the commands.
+ */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/exit.h"
+
+static void vmsg(const char *prefix, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "custos: %s", prefix);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void cli_errorf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+}
+
+void cli_warnf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+int cli_exit_from_err(const struct custos_err *e)
+{
+	switch (e->code) {
+	case CUSTOS_OK:
+		return CLI_EXIT_OK;
+	case CUSTOS_EUSAGE:
+		return CLI_EXIT_USAGE;
+	case CUSTOS_EFORMAT:
+	case CUSTOS_ELIMIT:
+		return CLI_EXIT_FINDINGS;
+	default:
+		return CLI_EXIT_FAILED;
+	}
+}
+
+int cli_fail(const struct custos_err *e)
+{
+	cli_errorf("%s", e->msg[0] ? e->msg : "unknown error");
+	return cli_exit_from_err(e);
+}
+
+int cli_usage_error(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+	const char *end = strchr(usage, '\n');
+
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%.*s\n", end ? (int)(end - usage) : (int)strlen(usage),
+		usage);
+	return CLI_EXIT_USAGE;
+}
+
+int cli_parse_jobs(unsigned *out, const char *arg)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || v < 1 || v > 1024) {
+		cli_errorf("--jobs takes a whole number from 1 to 1024, not '%s'", arg);
+		return -1;
+	}
+	*out = (unsigned)v;
+	return 0;
+}
+
+int cli_parse_size(uint64_t *out, const char *arg)
+{
+	char *end;
+	unsigned long long v;
+	uint64_t mult = 1;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno || end == arg || arg[0] == '-')
+		goto bad;
+	switch (*end) {
+	case '\0': break;
+	case 'K': case 'k': mult = 1ull << 10; end++; break;
+	case 'M': case 'm': mult = 1ull << 20; end++; break;
+	case 'G': case 'g': mult = 1ull << 30; end++; break;
+	case 'T': case 't': mult = 1ull << 40; end++; break;
+	default: goto bad;
+	}
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end || (v && mult > UINT64_MAX / v))
+		goto bad;
+	*out = (uint64_t)v * mult;
+	return 0;
+bad:
+	cli_errorf("not a size: '%s' (use a number with K, M, G or T)", arg);
+	return -1;
+}
+
+int cli_stderr_is_tty(void)
+{
+	return isatty(STDERR_FILENO);
+}

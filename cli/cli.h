@@ -1,0 +1,30 @@
+/*
+ * cli/cli.h - what every command shares: messages, option values, output.
+ */
+#ifndef CUSTOS_CLI_CLI_H
+#define CUSTOS_CLI_CLI_H
+
+#include <stdint.h>
+#include "core/err.h"
+
+/* "custos: MESSAGE" on stderr. */
+void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print E's message; return its exit code. */
+int cli_fail(const struct custos_err *e);
+
+/* Print "custos CMD: MESSAGE" and the usage line; return CLI_EXIT_USAGE. */
+int cli_usage_error(const char *usage, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Parse a job count 1..1024. 0, or -1 (message printed). */
+int cli_parse_jobs(unsigned *out, const char *arg);
+
+/* Parse "10G", "500M", "1024" (binary suffixes K M G T). 0, or -1. */
+int cli_parse_size(uint64_t *out, const char *arg);
+
+/* True if standard error is a terminal (progress bars allowed). */
+int cli_stderr_is_tty(void);
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * cli/commands.h - the one table of custos subcommands.
+ * To add a command: write cli/cmd_NAME.c with cmd_NAME(argc, argv) and a
+ * usage string, declare both here, add a row to cli/commands.c, add the
+ * file to cli/CMakeLists.txt; tests/cli runs --help for every row.
+ */
+#ifndef CUSTOS_CLI_COMMANDS_H
+#define CUSTOS_CLI_COMMANDS_H
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);  /* returns an enum cli_exit */
+	const char *usage;                 /* full --help text */
+	const char *summary;               /* one line for `custos --help` */
+};
+
+extern const struct command custos_commands[];
+extern const unsigned custos_command_count;
+
+const struct command *command_find(const char *name);
+
+int cmd_bag(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_identify(int argc, char **argv);
+
+extern const char cmd_bag_usage[];
+extern const char cmd_validate_usage[];
+extern const char cmd_identify_usage[];
+
+#endif

@@ -1,0 +1,267 @@
+/*
+ * core/fileio.c - safe opens, bounded whole-file reads, single read passes
+ * and durable writes. Nothing here follows a symlink it was not asked to.
+ */
+#include "core/fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int fio_open_regular(int dirfd, const char *path, const char *shown,
+		     struct custos_err *err)
+{
+	struct stat st;
+	int fd;
+
+	if (!shown)
+		shown = path;
+	fd = openat(dirfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		if (errno == ELOOP)
+			return err_set(err, CUSTOS_EFORMAT, shown,
+				       "refusing to follow symlink '%s'", shown);
+		return err_sys(err, shown, "cannot open '%s'", shown);
+	}
+	if (fstat(fd, &st) < 0) {
+		err_sys(err, shown, "cannot stat '%s'", shown);
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return err_set(err, CUSTOS_EFORMAT, shown,
+			       "'%s' is not a regular file", shown);
+	}
+	return fd;
+}
+
+int fio_read_fd(char **out, size_t *len, int fd, size_t max,
+		const char *shown, struct custos_err *err)
+{
+	size_t cap = 8192, used = 0;
+	char *buf = malloc(cap);
+
+	if (!buf)
+		return err_nomem(err);
+	for (;;) {
+		ssize_t n;
+
+		if (used + 1 >= cap) {
+			char *grown;
+
+			if (cap > max) {
+				free(buf);
+				return err_set(err, CUSTOS_ELIMIT, shown,
+					       "'%s' is larger than %zu bytes",
+					       shown, max);
+			}
+			cap *= 2;
+			grown = realloc(buf, cap);
+			if (!grown) {
+				free(buf);
+				return err_nomem(err);
+			}
+			buf = grown;
+		}
+		n = read(fd, buf + used, cap - used - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			free(buf);
+			return err_sys(err, shown, "cannot read '%s'", shown);
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+		if (used > max) {
+			free(buf);
+			return err_set(err, CUSTOS_ELIMIT, shown,
+				       "'%s' is larger than %zu bytes", shown, max);
+		}
+	}
+	buf[used] = '\0';
+	*out = buf;
+	*len = used;
+	return 0;
+}
+
+int fio_read_file(char **out, size_t *len, int dirfd, const char *path,
+		  size_t max, struct custos_err *err)
+{
+	int fd = fio_open_regular(dirfd, path, path, err);
+	int rc;
+
+	if (fd < 0)
+		return -1;
+	rc = fio_read_fd(out, len, fd, max, path, err);
+	close(fd);
+	return rc;
+}
+
+int fio_readpass(int fd, const char *shown, unsigned char *buf, size_t bufsz,
+		 struct digest_set *ds, const struct fio_sink *sink,
+		 uint64_t *total, struct custos_err *err)
+{
+	uint64_t sum = 0;
+
+	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	for (;;) {
+		ssize_t n = read(fd, buf, bufsz);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return err_sys(err, shown, "cannot read '%s'", shown);
+		}
+		if (n == 0)
+			break;
+		if (ds && digest_set_update(ds, buf, (size_t)n, err) < 0)
+			return -1;
+		if (sink && sink->block(sink->arg, buf, (size_t)n, err) < 0)
+			return -1;
+		sum += (uint64_t)n;
+	}
+	if (total)
+		*total = sum;
+	return 0;
+}
+
+int fio_write_all(int fd, const void *buf, size_t len, const char *shown,
+		  struct custos_err *err)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return err_sys(err, shown, "cannot write '%s'", shown);
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int fio_fsync_dir(const char *path, int is_dir, struct custos_err *err)
+{
+	char dir[PATH_MAX];
+	int fd;
+
+	if (is_dir) {
+		if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
+			return err_set(err, CUSTOS_ELIMIT, path, "path too long");
+	} else {
+		const char *slash = strrchr(path, '/');
+
+		if (!slash)
+			snprintf(dir, sizeof(dir), ".");
+		else if (slash == path)
+			snprintf(dir, sizeof(dir), "/");
+		else if ((size_t)(slash - path) >= sizeof(dir))
+			return err_set(err, CUSTOS_ELIMIT, path, "path too long");
+		else
+			snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return err_sys(err, dir, "cannot open directory '%s'", dir);
+	if (fsync(fd) < 0 && errno != EINVAL) {
+		err_sys(err, dir, "cannot sync directory '%s'", dir);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+int fio_write_atomic(const char *path, const void *data, size_t len,
+		     struct custos_err *err)
+{
+	char tmp[PATH_MAX];
+	int fd;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", path, (long)getpid()) >=
+	    (int)sizeof(tmp))
+		return err_set(err, CUSTOS_ELIMIT, path, "path too long: '%s'", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return err_sys(err, tmp, "cannot create '%s'", tmp);
+	if (fio_write_all(fd, data, len, path, err) < 0)
+		goto fail;
+	if (fsync(fd) < 0) {
+		err_sys(err, path, "cannot sync '%s'", path);
+		goto fail;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		err_sys(err, path, "cannot close '%s'", path);
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0) {
+		err_sys(err, path, "cannot rename into '%s'", path);
+		goto fail;
+	}
+	return fio_fsync_dir(path, 0, err);
+fail:
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	return -1;
+}
+
+int fio_mkdirs(const char *path, unsigned mode, struct custos_err *err)
+{
+	char buf[PATH_MAX];
+	size_t n = strlen(path);
+
+	if (n == 0 || n >= sizeof(buf))
+		return err_set(err, CUSTOS_ELIMIT, path, "bad directory path '%s'", path);
+	memcpy(buf, path, n + 1);
+	for (char *p = buf + 1; ; p++) {
+		if (*p == '/' || *p == '\0') {
+			char saved = *p;
+			struct stat st;
+
+			*p = '\0';
+			if (mkdir(buf, mode) < 0) {
+				if (errno != EEXIST)
+					return err_sys(err, buf, "cannot create directory '%s'", buf);
+				if (lstat(buf, &st) < 0)
+					return err_sys(err, buf, "cannot stat '%s'", buf);
+				if (!S_ISDIR(st.st_mode) &&
+				    !(saved != '\0' && S_ISLNK(st.st_mode)))
+					return err_set(err, CUSTOS_EFORMAT, buf,
+						       "'%s' exists and is not a directory", buf);
+			}
+			*p = saved;
+			if (saved == '\0')
+				break;
+		}
+	}
+	return 0;
+}
+
+char *fio_join(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	char *s;
+
+	while (la > 1 && a[la - 1] == '/')
+		la--;
+	s = malloc(la + lb + 2);
+	if (!s)
+		return NULL;
+	memcpy(s, a, la);
+	s[la] = '/';
+	memcpy(s + la + 1, b, lb + 1);
+	return s;
+}

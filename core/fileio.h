@@ -1,0 +1,62 @@
+/*
+ * core/fileio.h - the file I/O every module goes through.
+ * Opens refuse symlinks (O_NOFOLLOW) and non-regular files; reads of whole
+ * files have a ceiling; writes are durable (fsync file, rename, fsync dir).
+ */
+#ifndef CUSTOS_CORE_FILEIO_H
+#define CUSTOS_CORE_FILEIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "core/digest.h"
+#include "core/err.h"
+
+#define FIO_BUFSIZE (1u << 20)   /* read block: large, sequential */
+
+/* Open PATH (relative to DIRFD, or AT_FDCWD) read-only, refusing symlinks
+ * and anything but a regular file. Returns the fd, or -1 with *err. */
+int fio_open_regular(int dirfd, const char *path, const char *shown,
+		     struct custos_err *err);
+
+/* Read all of FD into a new NUL-terminated buffer (*out, caller frees),
+ * at most MAX bytes, else CUSTOS_ELIMIT naming SHOWN. */
+int fio_read_fd(char **out, size_t *len, int fd, size_t max,
+		const char *shown, struct custos_err *err);
+
+/* Open and read PATH (no symlinks, regular only) like fio_read_fd. */
+int fio_read_file(char **out, size_t *len, int dirfd, const char *path,
+		  size_t max, struct custos_err *err);
+
+/* Receives each block of a single read pass; 0, or -1 with *err. */
+struct fio_sink {
+	int (*block)(void *arg, const unsigned char *buf, size_t len,
+		     struct custos_err *err);
+	void *arg;
+};
+
+/* Read FD to its end once in blocks of BUFSZ from BUF, feeding DS (may be
+ * NULL) and SINK (may be NULL). *total receives the byte count. */
+int fio_readpass(int fd, const char *shown, unsigned char *buf, size_t bufsz,
+		 struct digest_set *ds, const struct fio_sink *sink,
+		 uint64_t *total, struct custos_err *err);
+
+/* Write all of LEN bytes, retrying short writes. */
+int fio_write_all(int fd, const void *buf, size_t len, const char *shown,
+		  struct custos_err *err);
+
+/* Durably replace PATH with DATA: temp file beside it, fsync, rename,
+ * fsync the directory. */
+int fio_write_atomic(const char *path, const void *data, size_t len,
+		     struct custos_err *err);
+
+/* fsync the directory holding PATH (PATH itself if IS_DIR). */
+int fio_fsync_dir(const char *path, int is_dir, struct custos_err *err);
+
+/* mkdir -p with MODE; existing directories are fine, symlinks are not
+ * followed for the last component. */
+int fio_mkdirs(const char *path, unsigned mode, struct custos_err *err);
+
+/* Join A and B with one '/' into a new string (NULL on OOM). */
+char *fio_join(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,121 @@
+/*
+ * core/text.c - UTF-8 checks, normalization and encoding conversion.
+ * Normalization and case folding come from utf8proc: Unicode tables are
+ * not something to write by hand.
+ */
+#include "core/text.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <utf8proc.h>
+
+bool text_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < len) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n;
+
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
+		if (n < 0)
+			return false;
+		i += (size_t)n;
+	}
+	return true;
+}
+
+static char *map(const char *s, utf8proc_option_t opts)
+{
+	utf8proc_uint8_t *out = NULL;
+
+	if (utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
+			 opts | UTF8PROC_NULLTERM | UTF8PROC_STABLE) < 0)
+		return NULL;
+	return (char *)out;
+}
+
+char *text_nfc(const char *s)
+{
+	return map(s, UTF8PROC_COMPOSE);
+}
+
+char *text_fold(const char *s)
+{
+	return map(s, UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+}
+
+bool text_is_utf8_name(const char *encoding)
+{
+	return strcasecmp(encoding, "UTF-8") == 0 ||
+	       strcasecmp(encoding, "UTF8") == 0;
+}
+
+static size_t bom_length(const char *in, size_t len, const char *encoding)
+{
+	const unsigned char *p = (const unsigned char *)in;
+
+	if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF &&
+	    text_is_utf8_name(encoding))
+		return 3;
+	return 0;
+}
+
+int text_to_utf8(char **out, size_t *outlen, const char *in, size_t len,
+		 const char *encoding, const char *shown,
+		 struct custos_err *err)
+{
+	iconv_t cd;
+	size_t cap, skip = bom_length(in, len, encoding);
+	char *buf, *src, *dst;
+	size_t srcleft, dstleft;
+
+	/* "UTF-16" in iconv consumes the BOM itself and picks the order. */
+	cd = iconv_open("UTF-8", encoding);
+	if (cd == (iconv_t)-1)
+		return err_set(err, CUSTOS_EFORMAT, shown,
+			       "unsupported tag file encoding '%s' for '%s'",
+			       encoding, shown);
+	if (len > (SIZE_MAX - 1) / 4) {
+		iconv_close(cd);
+		return err_set(err, CUSTOS_ELIMIT, shown, "'%s' too large", shown);
+	}
+	cap = len * 4 + 1;  /* any source char becomes at most 4 UTF-8 bytes */
+	buf = malloc(cap);
+	if (!buf) {
+		iconv_close(cd);
+		return err_nomem(err);
+	}
+	src = (char *)in + skip;
+	srcleft = len - skip;
+	dst = buf;
+	dstleft = cap - 1;
+	if (iconv(cd, &src, &srcleft, &dst, &dstleft) == (size_t)-1) {
+		size_t at = (size_t)(src - in);
+
+		iconv_close(cd);
+		free(buf);
+		return err_set(err, CUSTOS_EFORMAT, shown,
+			       "'%s' is not valid %s (byte offset %zu)", shown,
+			       encoding, at);
+	}
+	iconv_close(cd);
+	*dst = '\0';
+	*out = buf;
+	*outlen = (size_t)(dst - buf);
+	/* iconv to UTF-8 with a UTF-8 source keeps a BOM: drop it */
+	if (*outlen >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+		memmove(buf, buf + 3, *outlen - 3 + 1);
+		*outlen -= 3;
+	}
+	return 0;
+}

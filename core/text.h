@@ -1,0 +1,33 @@
+/*
+ * core/text.h - text facts custos needs about names and tag files:
+ * UTF-8 validity, Unicode NFC and case folding (utf8proc), and conversion
+ * of a declared tag-file encoding to UTF-8 (iconv).
+ */
+#ifndef CUSTOS_CORE_TEXT_H
+#define CUSTOS_CORE_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "core/err.h"
+
+/* True if S[0..LEN) is well-formed UTF-8 (no overlongs, no surrogates). */
+bool text_utf8_valid(const char *s, size_t len);
+
+/* New NFC form of UTF-8 S (caller frees), NULL if S is not valid UTF-8
+ * or memory ran out. */
+char *text_nfc(const char *s);
+
+/* New NFC + case-folded form of S, the key for "same name on a
+ * case-insensitive, normalizing filesystem". NULL as text_nfc. */
+char *text_fold(const char *s);
+
+/* True if ENCODING names UTF-8 ("UTF-8", "utf8", case-insensitive). */
+bool text_is_utf8_name(const char *encoding);
+
+/* Convert IN (LEN bytes, in ENCODING) to new NUL-terminated UTF-8 *out.
+ * A leading byte-order mark is removed. SHOWN names the file in errors. */
+int text_to_utf8(char **out, size_t *outlen, const char *in, size_t len,
+		 const char *encoding, const char *shown,
+		 struct custos_err *err);
+
+#endif
