@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/openat2.h>
 
 int fio_open_regular(int dirfd, const char *path, const char *shown,
 		     struct custos_err *err)
@@ -25,6 +27,75 @@ int fio_open_regular(int dirfd, const char *path, const char *shown,
 		if (errno == ELOOP)
 			return err_set(err, CUSTOS_EFORMAT, shown,
 				       "refusing to follow symlink '%s'", shown);
+		return err_sys(err, shown, "cannot open '%s'", shown);
+	}
+	if (fstat(fd, &st) < 0) {
+		err_sys(err, shown, "cannot stat '%s'", shown);
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return err_set(err, CUSTOS_EFORMAT, shown,
+			       "'%s' is not a regular file", shown);
+	}
+	return fd;
+}
+
+/* Component-wise fallback: every directory opened with O_NOFOLLOW. */
+static int open_beneath_walk(int rootfd, const char *relpath)
+{
+	char buf[PATH_MAX];
+	char *p = buf, *slash;
+	int dfd, fd;
+
+	if (snprintf(buf, sizeof(buf), "%s", relpath) >= (int)sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	dfd = dup(rootfd);
+	if (dfd < 0)
+		return -1;
+	while ((slash = strchr(p, '/'))) {
+		int next;
+
+		*slash = '\0';
+		if (!strcmp(p, "..") || !*p) {
+			close(dfd);
+			errno = EXDEV;
+			return -1;
+		}
+		next = openat(dfd, p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(dfd);
+		if (next < 0)
+			return -1;
+		dfd = next;
+		p = slash + 1;
+	}
+	fd = openat(dfd, p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	close(dfd);
+	return fd;
+}
+
+int fio_open_beneath(int rootfd, const char *relpath, const char *shown,
+		     struct custos_err *err)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+			   RESOLVE_NO_MAGICLINKS,
+	};
+	struct stat st;
+	int fd;
+
+	fd = (int)syscall(SYS_openat2, rootfd, relpath, &how, sizeof(how));
+	if (fd < 0 && (errno == ENOSYS || errno == EPERM))
+		fd = open_beneath_walk(rootfd, relpath);
+	if (fd < 0) {
+		if (errno == ELOOP || errno == EXDEV)
+			return err_set(err, CUSTOS_EFORMAT, shown,
+				       "refusing '%s': a symlink on its path leaves the tree",
+				       shown);
 		return err_sys(err, shown, "cannot open '%s'", shown);
 	}
 	if (fstat(fd, &st) < 0) {

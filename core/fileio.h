@@ -18,6 +18,13 @@
 int fio_open_regular(int dirfd, const char *path, const char *shown,
 		     struct custos_err *err);
 
+/* Open RELPATH below the directory ROOTFD read-only, refusing to pass
+ * through or end at a symlink anywhere on the way (openat2 with
+ * RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS, or a component-wise walk where the
+ * kernel lacks it). Regular files only. Returns the fd, or -1 with *err. */
+int fio_open_beneath(int rootfd, const char *relpath, const char *shown,
+		     struct custos_err *err);
+
 /* Read all of FD into a new NUL-terminated buffer (*out, caller frees),
  * at most MAX bytes, else CUSTOS_ELIMIT naming SHOWN. */
 int fio_read_fd(char **out, size_t *len, int fd, size_t max,

@@ -1,0 +1,72 @@
+/*
+ * cli/report_out.c - findings as text or JSON, the same for every command
+ * that checks bags.
+ */
+#include "cli/report_out.h"
+
+#include <stdlib.h>
+
+static void text_items(FILE *to, const struct report *r,
+		       enum report_severity sev)
+{
+	for (size_t i = 0; i < r->count; i++) {
+		const struct report_item *it = &r->items[i];
+
+		if (it->severity != sev)
+			continue;
+		fprintf(to, "%s: %s [%s]\n", sev == REPORT_ERROR ? "error" : "warning",
+			it->message, it->code);
+		if (it->expected || it->actual)
+			fprintf(to, "    expected %s\n    actual   %s\n",
+				it->expected ? it->expected : "-",
+				it->actual ? it->actual : "-");
+	}
+}
+
+void report_out_text(FILE *to, const struct report *r)
+{
+	text_items(to, r, REPORT_ERROR);
+	text_items(to, r, REPORT_WARNING);
+	if (r->oom)
+		fprintf(to, "error: out of memory: some findings were not recorded\n");
+}
+
+json_t *report_out_json(const struct report *r, enum report_severity sev)
+{
+	json_t *arr = json_array();
+
+	if (!arr)
+		return NULL;
+	for (size_t i = 0; i < r->count; i++) {
+		const struct report_item *it = &r->items[i];
+		json_t *o;
+
+		if (it->severity != sev)
+			continue;
+		o = json_pack("{s:s, s:s, s:s}", "code", it->code, "path", it->path,
+			      "message", it->message);
+		if (!o)
+			goto fail;
+		if (it->expected)
+			json_object_set_new(o, "expected", json_string(it->expected));
+		if (it->actual)
+			json_object_set_new(o, "actual", json_string(it->actual));
+		if (json_array_append_new(arr, o) < 0)
+			goto fail;
+	}
+	return arr;
+fail:
+	json_decref(arr);
+	return NULL;
+}
+
+int report_out_print_json(json_t *j)
+{
+	char *s = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
+
+	if (!s)
+		return -1;
+	puts(s);
+	free(s);
+	return 0;
+}

@@ -1,0 +1,118 @@
+/*
+ * preserve/bagsrc.c - choosing the kind of bag source and the shared
+ * entry list; the kinds live in bagsrc_dir.c and bagsrc_archive.c.
+ */
+#include "preserve/bagsrc_internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int bagsrc_open(struct bagsrc **out, const char *path, struct custos_err *err)
+{
+	struct bagsrc *s;
+	struct stat st;
+	int rc;
+
+	if (stat(path, &st) < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return err_set(err, CUSTOS_EUSAGE, path,
+				       "no such bag: '%s'", path);
+		return err_sys(err, path, "cannot open '%s'", path);
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s || !(s->path = strdup(path))) {
+		free(s);
+		return err_nomem(err);
+	}
+	if (S_ISDIR(st.st_mode)) {
+		rc = bagsrc_dir_open(s, err);
+	} else if (S_ISREG(st.st_mode)) {
+		rc = bagsrc_archive_open(s, err);
+	} else {
+		rc = err_set(err, CUSTOS_EUSAGE, path,
+			     "'%s' is neither a directory nor a serialized bag", path);
+	}
+	if (rc < 0) {
+		free(s->path);
+		free(s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+enum bag_serialization bagsrc_serialization(const struct bagsrc *s)
+{
+	return s->ser;
+}
+
+int bagsrc_add_entry(struct bagsrc *s, char *path, enum bag_entry_type type,
+		     uint64_t size, char *target)
+{
+	if (s->count == s->cap) {
+		size_t ncap = s->cap ? s->cap * 2 : 256;
+		struct bag_entry *g = realloc(s->entries, ncap * sizeof(*g));
+
+		if (!g) {
+			free(path);
+			free(target);
+			return -1;
+		}
+		s->entries = g;
+		s->cap = ncap;
+	}
+	s->entries[s->count++] = (struct bag_entry){ path, type, size, target };
+	return 0;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct bag_entry *)a)->path,
+		      ((const struct bag_entry *)b)->path);
+}
+
+void bagsrc_sort_entries(struct bagsrc *s)
+{
+	qsort(s->entries, s->count, sizeof(*s->entries), cmp_entry);
+}
+
+int bagsrc_inventory(struct bagsrc *s, const struct bag_entry **entries,
+		     size_t *count, struct report *r, struct custos_err *err)
+{
+	if (!s->inventoried) {
+		if (s->ops->inventory(s, r, err) < 0)
+			return -1;
+		s->inventoried = 1;
+	}
+	*entries = s->entries;
+	*count = s->count;
+	return 0;
+}
+
+int bagsrc_read_tag(struct bagsrc *s, const char *relpath, size_t max,
+		    char **out, size_t *len, struct custos_err *err)
+{
+	return s->ops->read_tag(s, relpath, max, out, len, err);
+}
+
+int bagsrc_digest(struct bagsrc *s, struct bagsrc_job *jobs, size_t n,
+		  unsigned workers, struct custos_err *err)
+{
+	return s->ops->digest(s, jobs, n, workers, err);
+}
+
+void bagsrc_close(struct bagsrc *s)
+{
+	if (!s)
+		return;
+	s->ops->close(s);
+	for (size_t i = 0; i < s->count; i++) {
+		free(s->entries[i].path);
+		free(s->entries[i].link_target);
+	}
+	free(s->entries);
+	free(s->path);
+	free(s);
+}

@@ -1,0 +1,65 @@
+/*
+ * preserve/bagsrc.h - a bag as something to read: a directory on disk, or
+ * a serialized bag (.zip, .tar, .tar.gz, ...) read as a stream through
+ * libarchive with nothing extracted. The validator sees one interface.
+ */
+#ifndef CUSTOS_PRESERVE_BAGSRC_H
+#define CUSTOS_PRESERVE_BAGSRC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "core/digest.h"
+#include "core/err.h"
+#include "preserve/bagfacts.h"
+#include "preserve/report.h"
+
+enum bag_entry_type { BAG_ENTRY_FILE, BAG_ENTRY_DIR, BAG_ENTRY_SYMLINK,
+		      BAG_ENTRY_OTHER };
+
+struct bag_entry {
+	char *path;                 /* relative to the bag root, canonical */
+	enum bag_entry_type type;
+	uint64_t size;              /* regular files */
+	char *link_target;          /* symlinks, else NULL */
+};
+
+/* A file whose digests are wanted, and what came back. */
+struct bagsrc_job {
+	const char *path;           /* borrowed */
+	digest_mask want;
+	struct digest_result res;
+	uint64_t nread;             /* bytes actually read */
+	int failed;                 /* 1 if it could not be read */
+	char *error;                /* message when failed (owned) */
+};
+
+struct bagsrc;
+
+/* Open PATH: a directory, or a file libarchive can read. 0, or -1 with
+ * *err (CUSTOS_EUSAGE when PATH does not exist). */
+int bagsrc_open(struct bagsrc **out, const char *path, struct custos_err *err);
+enum bag_serialization bagsrc_serialization(const struct bagsrc *s);
+
+/* Every entry of the bag (files, directories, links, others) in sorted
+ * order. Entries escaping the bag go to R and are left out. The array is
+ * owned by S. 0, or -1 with *err when the source cannot be read. */
+int bagsrc_inventory(struct bagsrc *s, const struct bag_entry **entries,
+		     size_t *count, struct report *r, struct custos_err *err);
+
+/* Read tag file RELPATH (at most MAX bytes). 0, 1 if absent, -1 on error. */
+int bagsrc_read_tag(struct bagsrc *s, const char *relpath, size_t max,
+		    char **out, size_t *len, struct custos_err *err);
+
+/* Compute the wanted digests of each job, WORKERS reads in flight for a
+ * directory. A file that cannot be read marks its job; -1 only when the
+ * whole source failed. */
+int bagsrc_digest(struct bagsrc *s, struct bagsrc_job *jobs, size_t n,
+		  unsigned workers, struct custos_err *err);
+
+void bagsrc_close(struct bagsrc *s);  /* NULL ok */
+
+/* Bounds for tag files kept in memory. */
+#define BAGSRC_TAG_MAX ((size_t)1 << 30)          /* manifests of ~10M files */
+#define BAGSRC_TAG_TOTAL_MAX ((size_t)2 << 30)    /* all cached tag files */
+
+#endif
