@@ -260,6 +260,46 @@ static int strip_root(struct bagsrc *s, struct report *r)
 	return 0;
 }
 
+/* Many archives hold no entries for directories: infer them from the
+ * files' paths so "data/" exists whenever a payload file does. */
+static int add_implied_dirs(struct bagsrc *s, struct custos_err *err)
+{
+	struct strmap *have = strmap_new();
+	size_t n = s->count;
+	int rc = 0;
+
+	if (!have)
+		return err_nomem(err);
+	for (size_t i = 0; i < n; i++)
+		if (s->entries[i].type == BAG_ENTRY_DIR &&
+		    strmap_put(have, s->entries[i].path, have) < 0)
+			rc = -1;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		char *p = strdup(s->entries[i].path), *slash;
+
+		if (!p) {
+			rc = -1;
+			break;
+		}
+		while (rc == 0 && (slash = strrchr(p, '/'))) {
+			char *dir;
+
+			*slash = '\0';
+			if (strmap_get(have, p))
+				break;
+			if (strmap_put(have, p, have) < 0 || !(dir = strdup(p)) ||
+			    bagsrc_add_entry(s, dir, BAG_ENTRY_DIR, 0, NULL) < 0)
+				rc = -1;
+		}
+		free(p);
+	}
+	strmap_free(have);
+	if (rc < 0)
+		return err_nomem(err);
+	bagsrc_sort_entries(s);
+	return 0;
+}
+
 static int archive_inventory(struct bagsrc *s, struct report *r,
 			     struct custos_err *err)
 {
@@ -285,9 +325,9 @@ static int archive_inventory(struct bagsrc *s, struct report *r,
 	note_serialization(s, a);
 	archive_read_free(a);
 	bagsrc_sort_entries(s);
-	if (choose_root(s, r, err) < 0)
+	if (choose_root(s, r, err) < 0 || strip_root(s, r) < 0)
 		return -1;
-	return strip_root(s, r);
+	return add_implied_dirs(s, err);
 }
 
 static int archive_read_tag(struct bagsrc *s, const char *relpath, size_t max,
