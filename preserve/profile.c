@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/ckd.h"
 #include "core/fileio.h"
@@ -279,6 +281,29 @@ static int load_json(struct bag_profile *p, const char *buf, size_t len,
 	return 0;
 }
 
+/* The profile is the user's own configuration, not bag content: a
+ * symlink to it is followed, but only a regular file is read. */
+static int read_profile_file(char **buf, size_t *len, const char *path,
+			     struct custos_err *err)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int rc;
+
+	if (fd < 0)
+		return err_sys(err, path, "cannot open profile '%s'", path);
+	if (fstat(fd, &st) < 0) {
+		rc = err_sys(err, path, "cannot stat profile '%s'", path);
+	} else if (!S_ISREG(st.st_mode)) {
+		rc = err_set(err, CUSTOS_EFORMAT, path,
+			     "profile '%s' is not a regular file", path);
+	} else {
+		rc = fio_read_fd(buf, len, fd, PROFILE_MAX_BYTES, path, err);
+	}
+	close(fd);
+	return rc;
+}
+
 int profile_load(struct bag_profile **out, const char *path,
 		 struct custos_err *err)
 {
@@ -288,8 +313,7 @@ int profile_load(struct bag_profile **out, const char *path,
 	int rc = -1;
 
 	*out = NULL;
-	if (fio_read_file(&buf, &len, AT_FDCWD, path, PROFILE_MAX_BYTES,
-			  err) < 0)
+	if (read_profile_file(&buf, &len, path, err) < 0)
 		return -1;
 	p = calloc(1, sizeof(*p));
 	if (!p || !(p->path = strdup(path))) {

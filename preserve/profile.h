@@ -24,7 +24,9 @@ struct bag_profile;                    /* opaque; owns its strings */
  * profile_free). Malformed JSON, a key of the wrong type, a missing
  * BagIt-Profile-Info/BagIt-Profile-Identifier, an unknown Serialization
  * value or Serialization "required" with no Accept-Serialization: -1 with
- * *err naming the file (and line/column or key). Unknown keys are ignored.
+ * *err naming the file (and line/column or key). Duplicate keys are refused
+ * (the profile would be ambiguous); unknown keys are ignored. PATH may be a
+ * symlink (it is the user's configuration) but must reach a regular file.
  * Other missing BagIt-Profile-Info fields are not load errors: they become
  * PROFILE_CODE_WARNING items in every profile_check report. */
 int profile_load(struct bag_profile **out, const char *path,

@@ -298,7 +298,28 @@ static void profile__malformed_files_name_file_and_key(void **state)
 			  "'Bag-Info/Source-Organization/required'",
 			  "true or false");
 	expect_load_error(RES_DIR "/does-not-exist.json",
-			  "does-not-exist.json", NULL);
+			  "cannot open profile", "No such file");
+	expect_load_error(RES_DIR, "not a regular file", NULL);
+}
+
+/* A profile is the user's configuration: a symlink to it is followed. */
+static void profile__follows_symlink(void **state)
+{
+	char dir[] = "/tmp/custos-profile-dir-XXXXXX";
+	char link[64];
+	struct bag_profile *p = NULL;
+	struct custos_err err;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(link, sizeof(link), "%s/p.json", dir);
+	assert_int_equal(symlink(SPEC_DIR "/bagProfileFoo.json", link), 0);
+	assert_int_equal(profile_load(&p, link, &err), 0);
+	assert_string_equal(profile_identifier(p),
+			    "http://www.library.yale.edu/mssa/bagitprofiles/disk_images.json");
+	profile_free(p);
+	unlink(link);
+	rmdir(dir);
 }
 
 static void expect_text_error(const char *json, const char *s1)
@@ -323,6 +344,9 @@ static void profile__rejects_unusable_profiles(void **state)
 {
 	(void)state;
 	expect_text_error("[1, 2]", "must be a JSON object");
+	expect_text_error("{\"BagIt-Profile-Info\": {\"BagIt-Profile-Identifier\": "
+			  "\"x\"}, \"Data-Empty\": true, \"Data-Empty\": false}",
+			  "duplicate object key");
 	expect_text_error("{\"Bag-Info\": {}}", "no 'BagIt-Profile-Info'");
 	expect_text_error("{\"BagIt-Profile-Info\": {\"Version\": \"1\"}}",
 			  "no 'BagIt-Profile-Identifier'");
@@ -1002,6 +1026,7 @@ int main(void)
 		cmocka_unit_test(profile__loads_btr),
 		cmocka_unit_test(profile__loads_spec_examples),
 		cmocka_unit_test(profile__malformed_files_name_file_and_key),
+		cmocka_unit_test(profile__follows_symlink),
 		cmocka_unit_test(profile__rejects_unusable_profiles),
 		cmocka_unit_test(profile__incomplete_info_warns),
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
