@@ -562,6 +562,25 @@ static void rules__manifests(void **state)
 	       "'manifest-sha3-256.txt' is not allowed", "Manifests-Allowed");
 }
 
+/* A required algorithm custos does not know is looked up by file name. */
+static void rules__manifests_unknown_required(void **state)
+{
+	struct fixture *fx = *state;
+
+	profile_free(fx->p);
+	fx->p = load_text(
+		"{\"BagIt-Profile-Info\": {\"BagIt-Profile-Identifier\": "
+		"\"https://example.org/rules.json\", \"Source-Organization\": \"o\","
+		" \"External-Description\": \"d\", \"Version\": \"1\"},"
+		" \"Manifests-Required\": [\"sha3-256\"],"
+		" \"Accept-Serialization\": [\"application/zip\"],"
+		" \"Accept-BagIt-Version\": [\"1.0\"]}");
+	expect(run(fx, 1, 0), "manifest-sha3-256.txt",
+	       "'manifest-sha3-256.txt' is missing", "Manifests-Required");
+	tb_file(&fx->bag, "manifest-sha3-256.txt");
+	run(fx, 0, 0);
+}
+
 static void rules__tag_manifests(void **state)
 {
 	struct fixture *fx = *state;
@@ -1037,6 +1056,7 @@ int main(void)
 		T(rules__profile_identifier),
 		T(rules__bag_info_required_values_repeatable),
 		T(rules__manifests),
+		T(rules__manifests_unknown_required),
 		T(rules__tag_manifests),
 		T(rules__fetch),
 		T(rules__data_empty),
