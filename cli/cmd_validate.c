@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/exit.h"
 #include "cli/report_out.h"
+#include "preserve/profile.h"
 #include "preserve/validate.h"
 
 const char cmd_validate_usage[] =
@@ -40,7 +41,14 @@ static const char *ser_name(enum bag_serialization s)
 	}
 }
 
-static int print_json(const char *bag, const struct validate_result *res)
+static void check_profile(void *arg, const struct bag_facts *facts,
+			  struct report *r)
+{
+	profile_check(arg, facts, r);
+}
+
+static int print_json(const char *bag, const char *profile,
+		      const struct validate_result *res)
 {
 	json_t *o = json_pack("{s:s, s:b, s:s, s:s, s:I, s:I}", "bag", bag,
 			      "valid", res->valid, "version", res->version,
@@ -51,6 +59,8 @@ static int print_json(const char *bag, const struct validate_result *res)
 
 	if (!o)
 		return -1;
+	if (profile)
+		json_object_set_new(o, "profile", json_string(profile));
 	if (!json_object_set_new(o, "errors", report_out_json(&res->report, REPORT_ERROR)) &&
 	    !json_object_set_new(o, "warnings", report_out_json(&res->report, REPORT_WARNING)))
 		rc = report_out_print_json(o);
@@ -85,6 +95,7 @@ int cmd_validate(int argc, char **argv)
 	struct validate_opts opts = { .mode = VALIDATE_FULL };
 	struct validate_result res;
 	struct custos_err err;
+	struct bag_profile *profile = NULL;
 	const char *profile_path = NULL;
 	int json = 0, c, rc;
 
@@ -106,16 +117,27 @@ int cmd_validate(int argc, char **argv)
 	if (optind != argc - 1)
 		return cli_usage_error(cmd_validate_usage,
 				       "validate takes exactly one BAG");
-	(void)profile_path;
 	err_clear(&err);
-	if (bag_validate(argv[optind], &opts, &res, &err) < 0)
+	if (profile_path) {
+		if (profile_load(&profile, profile_path, &err) < 0) {
+			cli_errorf("%s", err.msg);
+			return CLI_EXIT_USAGE;   /* a configuration error */
+		}
+		opts.facts_hook = check_profile;
+		opts.facts_arg = profile;
+	}
+	if (bag_validate(argv[optind], &opts, &res, &err) < 0) {
+		profile_free(profile);
 		return cli_fail(&err);
+	}
 	if (json)
-		print_json(argv[optind], &res);
+		print_json(argv[optind], profile ? profile_identifier(profile) : NULL,
+			   &res);
 	else
 		print_text(argv[optind], &res);
 	rc = res.io_errors ? CLI_EXIT_FAILED :
 	     res.valid ? CLI_EXIT_OK : CLI_EXIT_FINDINGS;
 	validate_result_release(&res);
+	profile_free(profile);
 	return rc;
 }
