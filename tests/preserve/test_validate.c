@@ -195,8 +195,11 @@ static void validate__bad_encoding_and_binary(void **state)
 	struct fixture *fx = *state;
 	struct validate_result res;
 
-	tu_write(fx->bag, "bag-info.txt", "Source-Organization: \xff\xfe bad\n", 30);
-	tu_write(fx->bag, "fetch.txt", "http://x/ 1 data/a\0b\n", 21);
+	static const char info[] = "Source-Organization: \xff\xfe bad\n";
+	static const char fetch[] = "http://x/ 1 data/a\0b\n";
+
+	tu_write(fx->bag, "bag-info.txt", info, sizeof(info) - 1);
+	tu_write(fx->bag, "fetch.txt", fetch, sizeof(fetch) - 1);
 	run(fx->bag, VALIDATE_FULL, &res);
 	assert_non_null(item(&res, "bad-encoding", "bag-info.txt"));
 	assert_non_null(item(&res, "bad-fetch-line", "fetch.txt"));
