@@ -24,29 +24,29 @@ int bagwrite_is_reserved_tag(const char *label)
 	       !strcasecmp(label, "Bag-Software-Agent");
 }
 
-/* Remember a written tag file's bytes for the tag manifests. */
-struct written {
-	char *name;
-	char hex[DIGEST_COUNT][DIGEST_HEX_MAX];
-};
-
-static int put_file(const char *dir, const char *name, const char *data,
-		    size_t len, digest_mask algs, struct written *w,
-		    struct custos_err *err)
+void bagwrite_tags_free(struct bagwrite_tagfile *t, size_t n)
 {
-	char *path = fio_join(dir, name);
-	int rc;
-
-	if (!path || !(w->name = strdup(name))) {
-		free(path);
-		return err_nomem(err);
+	for (size_t i = 0; t && i < n; i++) {
+		free((char *)t[i].name);
+		free((char *)t[i].data);
 	}
-	rc = fio_write_atomic(path, data, len, err);
-	free(path);
-	for (int a = 0; rc == 0 && a < DIGEST_COUNT; a++)
-		if (algs & DIGEST_BIT(a))
-			rc = digest_buffer((enum digest_alg)a, data, len, w->hex[a], err);
-	return rc;
+	free(t);
+}
+
+/* Move the finished text of B into the next tag file slot. */
+static int take(struct bagwrite_tagfile *slot, const char *name,
+		struct strbuf *b, struct custos_err *err)
+{
+	if (strbuf_check(b, err) < 0)
+		return -1;
+	slot->name = strdup(name);
+	slot->data = b->data ? b->data : strdup("");
+	slot->len = b->len;
+	b->data = NULL;
+	strbuf_release(b);
+	if (!slot->name || !slot->data)
+		return err_nomem(err);
+	return 0;
 }
 
 static void build_bag_info(struct strbuf *b, const struct bagwrite_opts *o,
@@ -68,102 +68,127 @@ static void build_bag_info(struct strbuf *b, const struct bagwrite_opts *o,
 		strbuf_addf(b, "%s: %s\n", o->info[i].label, o->info[i].value);
 }
 
-static int build_manifest(struct strbuf *b, enum digest_alg alg,
-			  const struct bagwrite_file *files, size_t n,
-			  struct custos_err *err)
+/* One "DIGEST  PATH" line per entry. */
+static int add_line(struct strbuf *b, const char *hex, const char *path,
+		    struct custos_err *err)
 {
-	for (size_t i = 0; i < n; i++) {
-		char *enc = NULL;
+	char *enc = NULL;
 
-		if (bagpath_encode(&enc, files[i].path) < 0)
-			return err_nomem(err);
-		strbuf_addf(b, "%s  %s\n", files[i].dig->hex[alg], enc);
-		free(enc);
-	}
-	return strbuf_check(b, err);
+	if (bagpath_encode(&enc, path) < 0)
+		return err_nomem(err);
+	strbuf_addf(b, "%s  %s\n", hex, enc);
+	free(enc);
+	return 0;
 }
 
-static int write_tag_manifests(const char *dir, digest_mask algs,
-			       const struct written *w, size_t nw,
-			       struct custos_err *err)
+static int build_manifests(struct bagwrite_tagfile *t, size_t *nt,
+			   const struct bagwrite_opts *o,
+			   const struct bagwrite_file *files, size_t n,
+			   struct custos_err *err)
 {
 	for (int a = 0; a < DIGEST_COUNT; a++) {
 		struct strbuf b;
 		char name[64];
-		struct written ignored = { 0 };
-		int rc;
+
+		if (!(o->algs & DIGEST_BIT(a)))
+			continue;
+		strbuf_init(&b, TAG_TEXT_MAX);
+		for (size_t i = 0; i < n; i++)
+			if (add_line(&b, files[i].dig->hex[a], files[i].path, err) < 0) {
+				strbuf_release(&b);
+				return -1;
+			}
+		snprintf(name, sizeof(name), "manifest-%s.txt",
+			 digest_name((enum digest_alg)a));
+		if (take(&t[(*nt)++], name, &b, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int build_tag_manifests(struct bagwrite_tagfile *t, size_t *nt,
+			       digest_mask algs, struct custos_err *err)
+{
+	size_t covered = *nt;
+
+	for (int a = 0; a < DIGEST_COUNT; a++) {
+		struct strbuf b;
+		char name[64], hex[DIGEST_HEX_MAX];
 
 		if (!(algs & DIGEST_BIT(a)))
 			continue;
 		strbuf_init(&b, TAG_TEXT_MAX);
-		for (size_t i = 0; i < nw; i++) {
-			char *enc = NULL;
-
-			if (bagpath_encode(&enc, w[i].name) < 0) {
+		for (size_t i = 0; i < covered; i++)
+			if (digest_buffer((enum digest_alg)a, t[i].data, t[i].len, hex,
+					  err) < 0 ||
+			    add_line(&b, hex, t[i].name, err) < 0) {
 				strbuf_release(&b);
-				return err_nomem(err);
+				return -1;
 			}
-			strbuf_addf(&b, "%s  %s\n", w[i].hex[a], enc);
-			free(enc);
-		}
 		snprintf(name, sizeof(name), "tagmanifest-%s.txt",
 			 digest_name((enum digest_alg)a));
-		rc = strbuf_check(&b, err);
-		if (rc == 0)
-			rc = put_file(dir, name, b.data ? b.data : "", b.len, 0,
-				      &ignored, err);
-		free(ignored.name);
-		strbuf_release(&b);
-		if (rc < 0)
+		if (take(&t[(*nt)++], name, &b, err) < 0)
 			return -1;
 	}
 	return 0;
+}
+
+int bag_build_tags(struct bagwrite_tagfile **out, size_t *nout,
+		   const struct bagwrite_opts *o,
+		   const struct bagwrite_file *files, size_t n,
+		   struct custos_err *err)
+{
+	static const char decl[] =
+		"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
+	size_t cap = 2 + o->nextra + 2 * DIGEST_COUNT, nt = 0;
+	struct bagwrite_tagfile *t = calloc(cap, sizeof(*t));
+	struct strbuf b;
+
+	if (!t)
+		return err_nomem(err);
+	strbuf_init(&b, TAG_TEXT_MAX);
+	strbuf_add(&b, decl, sizeof(decl) - 1);
+	if (take(&t[nt++], "bagit.txt", &b, err) < 0)
+		goto fail;
+	strbuf_init(&b, TAG_TEXT_MAX);
+	build_bag_info(&b, o, files, n);
+	if (take(&t[nt++], "bag-info.txt", &b, err) < 0)
+		goto fail;
+	for (size_t i = 0; i < o->nextra; i++) {
+		strbuf_init(&b, TAG_TEXT_MAX);
+		strbuf_add(&b, o->extra[i].data, o->extra[i].len);
+		if (take(&t[nt++], o->extra[i].name, &b, err) < 0)
+			goto fail;
+	}
+	if (build_manifests(t, &nt, o, files, n, err) < 0 ||
+	    build_tag_manifests(t, &nt, o->algs, err) < 0)
+		goto fail;
+	*out = t;
+	*nout = nt;
+	return 0;
+fail:
+	strbuf_release(&b);
+	bagwrite_tags_free(t, nt);
+	return -1;
 }
 
 int bag_write_tags(const char *dir, const struct bagwrite_opts *o,
 		   const struct bagwrite_file *files, size_t n,
 		   struct custos_err *err)
 {
-	static const char decl[] =
-		"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
-	size_t cap = 2 + o->nextra + DIGEST_COUNT, nw = 0;
-	struct written *w = calloc(cap, sizeof(*w));
-	struct strbuf b;
-	int rc = -1;
+	struct bagwrite_tagfile *t;
+	size_t nt;
+	int rc = 0;
 
-	if (!w)
-		return err_nomem(err);
-	strbuf_init(&b, TAG_TEXT_MAX);
-	if (put_file(dir, "bagit.txt", decl, sizeof(decl) - 1, o->algs,
-		     &w[nw++], err) < 0)
-		goto out;
-	build_bag_info(&b, o, files, n);
-	if (strbuf_check(&b, err) < 0 ||
-	    put_file(dir, "bag-info.txt", b.data, b.len, o->algs, &w[nw++], err) < 0)
-		goto out;
-	for (size_t i = 0; i < o->nextra; i++)
-		if (put_file(dir, o->extra[i].name, o->extra[i].data,
-			     o->extra[i].len, o->algs, &w[nw++], err) < 0)
-			goto out;
-	for (int a = 0; a < DIGEST_COUNT; a++) {
-		char name[64];
+	if (bag_build_tags(&t, &nt, o, files, n, err) < 0)
+		return -1;
+	for (size_t i = 0; i < nt && rc == 0; i++) {
+		char *path = fio_join(dir, t[i].name);
 
-		if (!(o->algs & DIGEST_BIT(a)))
-			continue;
-		strbuf_release(&b);
-		strbuf_init(&b, TAG_TEXT_MAX);
-		snprintf(name, sizeof(name), "manifest-%s.txt",
-			 digest_name((enum digest_alg)a));
-		if (build_manifest(&b, (enum digest_alg)a, files, n, err) < 0 ||
-		    put_file(dir, name, b.data ? b.data : "", b.len, o->algs,
-			     &w[nw++], err) < 0)
-			goto out;
+		rc = path ? fio_write_atomic(path, t[i].data, t[i].len, err) :
+			    err_nomem(err);
+		free(path);
 	}
-	rc = write_tag_manifests(dir, o->algs, w, nw, err);
-out:
-	for (size_t i = 0; i < nw; i++)
-		free(w[i].name);
-	free(w);
-	strbuf_release(&b);
+	bagwrite_tags_free(t, nt);
 	return rc;
 }

@@ -36,8 +36,17 @@ struct bagwrite_opts {
 /* Tags custos writes itself; --info may not set them. */
 int bagwrite_is_reserved_tag(const char *label);
 
-/* Write the tag files of bag DIR for payload FILES (N, in manifest
- * order). 0, or -1 with *err naming the file. */
+/* Build, in memory, every tag file of a bag with payload FILES (N, in
+ * manifest order): bagit.txt, bag-info.txt, O's extra files, manifests and
+ * finally tag manifests. *out (caller frees with bagwrite_tags_free). */
+int bag_build_tags(struct bagwrite_tagfile **out, size_t *nout,
+		   const struct bagwrite_opts *o,
+		   const struct bagwrite_file *files, size_t n,
+		   struct custos_err *err);
+void bagwrite_tags_free(struct bagwrite_tagfile *t, size_t n);
+
+/* Build the tag files and write them into bag DIR durably. 0, or -1 with
+ * *err naming the file. */
 int bag_write_tags(const char *dir, const struct bagwrite_opts *o,
 		   const struct bagwrite_file *files, size_t n,
 		   struct custos_err *err);

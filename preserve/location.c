@@ -1,0 +1,170 @@
+/*
+ * preserve/location.c - dispatch to the backend a location's type names.
+ */
+#include "preserve/location_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "preserve/bagpath.h"
+
+int location_path_ok(const char *relpath)
+{
+	char *canon = NULL;
+	unsigned flags;
+	int ok = bagpath_normalize(&canon, relpath, &flags) == BAGPATH_OK &&
+		 flags == 0 && strcmp(canon, relpath) == 0;
+
+	free(canon);
+	return ok;
+}
+
+int location_open(struct location **out, const struct location_config *cfg,
+		  struct custos_err *err)
+{
+	struct location *l = calloc(1, sizeof(*l));
+	int rc;
+
+	if (!l || !(l->name = strdup(cfg->name))) {
+		free(l);
+		return err_nomem(err);
+	}
+	if (!cfg->type || !strcmp(cfg->type, "filesystem")) {
+		rc = location_fs_open(l, cfg, err);
+	} else {
+		rc = err_set(err, CUSTOS_EUSAGE, NULL,
+			     "location '%s' has type '%s', which this custos cannot use",
+			     cfg->name, cfg->type);
+	}
+	if (rc < 0) {
+		free(l->name);
+		free(l);
+		return -1;
+	}
+	*out = l;
+	return 0;
+}
+
+const char *location_name(const struct location *l) { return l->name; }
+const char *location_where(const struct location *l) { return l->where; }
+
+int location_create(struct location *l, struct custos_err *err)
+{
+	return l->ops->create(l, err);
+}
+
+int location_check(struct location *l, struct custos_err *err)
+{
+	return l->ops->check(l, err);
+}
+
+int location_begin(struct location *l, const char *dest, const char *txid,
+		   struct location_txn **out, struct custos_err *err)
+{
+	if (!location_path_ok(dest))
+		return err_set(err, CUSTOS_EUSAGE, dest, "bad object path '%s'", dest);
+	return l->ops->begin(l, dest, txid, out, err);
+}
+
+int location_txn_create(struct location_txn *t, const char *relpath,
+			struct location_file **out, struct custos_err *err)
+{
+	if (!location_path_ok(relpath))
+		return err_set(err, CUSTOS_EFORMAT, relpath,
+			       "refusing path '%s' that is not canonical", relpath);
+	return t->ops->txn_create(t, relpath, out, err);
+}
+
+int location_txn_commit(struct location_txn *t, struct custos_err *err)
+{
+	return t->ops->txn_commit(t, err);
+}
+
+void location_txn_abort(struct location_txn *t)
+{
+	if (t)
+		t->ops->txn_abort(t);
+}
+
+void location_txn_free(struct location_txn *t)
+{
+	if (t)
+		t->ops->txn_free(t);
+}
+
+int location_discard_stage(struct location *l, const char *txid,
+			   struct custos_err *err)
+{
+	return l->ops->discard_stage(l, txid, err);
+}
+
+int location_file_write(struct location_file *f, const void *buf, size_t len,
+			struct custos_err *err)
+{
+	return f->ops->file_write(f, buf, len, err);
+}
+
+long long location_file_read(struct location_file *f, void *buf, size_t len,
+			     struct custos_err *err)
+{
+	return f->ops->file_read(f, buf, len, err);
+}
+
+int location_file_close(struct location_file *f, struct custos_err *err)
+{
+	return f ? f->ops->file_close(f, err) : 0;
+}
+
+int location_open_read(struct location *l, const char *relpath,
+		       struct location_file **out, struct custos_err *err)
+{
+	if (!location_path_ok(relpath))
+		return err_set(err, CUSTOS_EFORMAT, relpath,
+			       "refusing path '%s' that is not canonical", relpath);
+	return l->ops->open_read(l, relpath, out, err);
+}
+
+int location_stat(struct location *l, const char *relpath, uint64_t *size,
+		  struct custos_err *err)
+{
+	if (!location_path_ok(relpath))
+		return err_set(err, CUSTOS_EFORMAT, relpath,
+			       "refusing path '%s' that is not canonical", relpath);
+	return l->ops->stat(l, relpath, size, err);
+}
+
+int location_list(struct location *l, const char *prefix, location_list_fn fn,
+		  void *arg, struct custos_err *err)
+{
+	if (*prefix && !location_path_ok(prefix))
+		return err_set(err, CUSTOS_EFORMAT, prefix, "bad prefix '%s'", prefix);
+	return l->ops->list(l, prefix, fn, arg, err);
+}
+
+int location_remove(struct location *l, const char *relpath,
+		    struct custos_err *err)
+{
+	if (!location_path_ok(relpath))
+		return err_set(err, CUSTOS_EFORMAT, relpath,
+			       "refusing to remove '%s'", relpath);
+	return l->ops->remove(l, relpath, err);
+}
+
+int location_exists(struct location *l, const char *relpath,
+		    struct custos_err *err)
+{
+	if (!location_path_ok(relpath))
+		return err_set(err, CUSTOS_EFORMAT, relpath, "bad path '%s'", relpath);
+	return l->ops->exists(l, relpath, err);
+}
+
+void location_free(struct location *l)
+{
+	if (!l)
+		return;
+	if (l->ops)
+		l->ops->free(l);
+	free(l->name);
+	free(l->where);
+	free(l);
+}

@@ -1,0 +1,420 @@
+/*
+ * preserve/location_fs.c - a location on a local or mounted filesystem.
+ * A version is staged in ROOT/.custos-staging/TXID/ and renamed to its
+ * final path in one step, after every file and directory was fsynced; a
+ * crash leaves only a stage, which recover removes.
+ */
+#include "preserve/location_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/fileio.h"
+#include "core/walk.h"
+
+#define STAGING ".custos-staging"
+
+struct fs_location {
+	char *root;
+};
+
+struct fs_file {
+	struct location_file base;
+	int fd;
+	int writing;
+	char *shown;
+};
+
+struct fs_txn {
+	struct location_txn base;
+	struct fs_location *loc;
+	char *stage;             /* ROOT/.custos-staging/TXID */
+	char *dest;              /* ROOT/DEST */
+};
+
+static const struct location_ops fs_ops;
+
+static char *root_join(const struct fs_location *fl, const char *rel)
+{
+	return *rel ? fio_join(fl->root, rel) : strdup(fl->root);
+}
+
+static int fs_create(struct location *l, struct custos_err *err)
+{
+	struct fs_location *fl = l->impl;
+
+	return fio_mkdirs(fl->root, 0755, err);
+}
+
+static int fs_check(struct location *l, struct custos_err *err)
+{
+	struct fs_location *fl = l->impl;
+	struct stat st;
+
+	if (stat(fl->root, &st) < 0)
+		return err_sys(err, fl->root, "storage location '%s' is unavailable: '%s'",
+			       l->name, fl->root);
+	if (!S_ISDIR(st.st_mode))
+		return err_set(err, CUSTOS_EIO, fl->root,
+			       "storage location '%s' is unavailable: '%s' is not a directory",
+			       l->name, fl->root);
+	return 0;
+}
+
+static int fs_begin(struct location *l, const char *dest, const char *txid,
+		    struct location_txn **out, struct custos_err *err)
+{
+	struct fs_location *fl = l->impl;
+	struct fs_txn *t = calloc(1, sizeof(*t));
+	struct stat st;
+
+	if (!t)
+		return err_nomem(err);
+	t->base.ops = &fs_ops;
+	t->loc = fl;
+	if (asprintf(&t->stage, "%s/%s/%s", fl->root, STAGING, txid) < 0 ||
+	    !(t->dest = fio_join(fl->root, dest))) {
+		t->stage = NULL;
+		fs_ops.txn_abort(&t->base);
+		return err_nomem(err);
+	}
+	if (lstat(t->dest, &st) == 0) {
+		fs_ops.txn_abort(&t->base);
+		return err_set(err, CUSTOS_EUSAGE, dest,
+			       "'%s' already exists in location '%s'", dest, l->name);
+	}
+	if (fio_mkdirs(t->stage, 0755, err) < 0) {
+		fs_ops.txn_abort(&t->base);
+		return -1;
+	}
+	*out = &t->base;
+	return 0;
+}
+
+static int fs_txn_create(struct location_txn *tb, const char *relpath,
+			 struct location_file **out, struct custos_err *err)
+{
+	struct fs_txn *t = (struct fs_txn *)tb;
+	struct fs_file *f = calloc(1, sizeof(*f));
+	char *path = fio_join(t->stage, relpath), *slash;
+
+	if (!f || !path) {
+		free(f);
+		free(path);
+		return err_nomem(err);
+	}
+	slash = strrchr(path, '/');
+	*slash = '\0';
+	if (fio_mkdirs(path, 0755, err) < 0) {
+		free(f);
+		free(path);
+		return -1;
+	}
+	*slash = '/';
+	f->base.ops = &fs_ops;
+	f->writing = 1;
+	f->shown = path;
+	f->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (f->fd < 0) {
+		err_sys(err, path, "cannot create '%s'", path);
+		free(path);
+		free(f);
+		return -1;
+	}
+	*out = &f->base;
+	return 0;
+}
+
+/* fsync every directory of the stage (files were synced on close). */
+static int sync_dirs(void *arg, const struct walk_entry *e,
+		     struct custos_err *err)
+{
+	const char *stage = arg;
+	char *p;
+	int rc = 0;
+
+	if (e->type != WALK_DIR)
+		return 0;
+	p = fio_join(stage, e->relpath);
+	if (!p)
+		return err_nomem(err);
+	rc = fio_fsync_dir(p, 1, err);
+	free(p);
+	return rc;
+}
+
+static int fs_txn_commit(struct location_txn *tb, struct custos_err *err)
+{
+	struct fs_txn *t = (struct fs_txn *)tb;
+	char *parent = strdup(t->dest), *slash;
+	int rc = -1;
+
+	if (!parent)
+		return err_nomem(err);
+	slash = strrchr(parent, '/');
+	*slash = '\0';
+	if (walk_tree(t->stage, "", sync_dirs, t->stage, err) < 0 ||
+	    fio_fsync_dir(t->stage, 1, err) < 0 ||
+	    fio_mkdirs(parent, 0755, err) < 0)
+		goto out;
+	if (rename(t->stage, t->dest) < 0) {
+		err_sys(err, t->dest, "cannot move the new copy into place at '%s'",
+			t->dest);
+		goto out;
+	}
+	rc = fio_fsync_dir(parent, 1, err);
+	if (rc == 0)
+		rc = fio_fsync_dir(t->stage, 0, err);  /* the staging dir */
+out:
+	free(parent);
+	return rc;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag,
+		    struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+static int rm_tree(const char *path, struct custos_err *err)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : err_sys(err, path, "cannot stat '%s'", path);
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path) < 0 ? err_sys(err, path, "cannot remove '%s'", path) : 0;
+	if (nftw(path, rm_entry, 32, FTW_DEPTH | FTW_PHYS) < 0)
+		return err_sys(err, path, "cannot remove '%s'", path);
+	return 0;
+}
+
+static void fs_txn_free(struct location_txn *tb)
+{
+	struct fs_txn *t = (struct fs_txn *)tb;
+
+	free(t->stage);
+	free(t->dest);
+	free(t);
+}
+
+static void fs_txn_abort(struct location_txn *tb)
+{
+	struct fs_txn *t = (struct fs_txn *)tb;
+	struct custos_err ignored;
+
+	if (t->stage)
+		rm_tree(t->stage, &ignored);
+	fs_txn_free(tb);
+}
+
+static int fs_discard_stage(struct location *l, const char *txid,
+			    struct custos_err *err)
+{
+	struct fs_location *fl = l->impl;
+	char *stage = NULL;
+	int rc;
+
+	if (asprintf(&stage, "%s/%s/%s", fl->root, STAGING, txid) < 0)
+		return err_nomem(err);
+	rc = rm_tree(stage, err);
+	free(stage);
+	return rc;
+}
+
+static int fs_file_write(struct location_file *fb, const void *buf, size_t len,
+			 struct custos_err *err)
+{
+	struct fs_file *f = (struct fs_file *)fb;
+
+	return fio_write_all(f->fd, buf, len, f->shown, err);
+}
+
+static long long fs_file_read(struct location_file *fb, void *buf, size_t len,
+			      struct custos_err *err)
+{
+	struct fs_file *f = (struct fs_file *)fb;
+
+	for (;;) {
+		ssize_t n = read(f->fd, buf, len);
+
+		if (n >= 0)
+			return n;
+		if (errno != EINTR)
+			return err_sys(err, f->shown, "cannot read '%s'", f->shown);
+	}
+}
+
+static int fs_file_close(struct location_file *fb, struct custos_err *err)
+{
+	struct fs_file *f = (struct fs_file *)fb;
+	int rc = 0;
+
+	if (f->writing && fsync(f->fd) < 0)
+		rc = err_sys(err, f->shown, "cannot sync '%s'", f->shown);
+	if (close(f->fd) < 0 && rc == 0 && f->writing)
+		rc = err_sys(err, f->shown, "cannot close '%s'", f->shown);
+	free(f->shown);
+	free(f);
+	return rc;
+}
+
+static int fs_open_read(struct location *l, const char *relpath,
+			struct location_file **out, struct custos_err *err)
+{
+	struct fs_location *fl = l->impl;
+	struct fs_file *f = calloc(1, sizeof(*f));
+	int rootfd;
+
+	if (!f || !(f->shown = fio_join(fl->root, relpath))) {
+		free(f);
+		return err_nomem(err);
+	}
+	f->base.ops = &fs_ops;
+	rootfd = open(fl->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	f->fd = rootfd < 0 ? -1 : fio_open_beneath(rootfd, relpath, f->shown, err);
+	if (rootfd < 0)
+		err_sys(err, fl->root, "storage location '%s' is unavailable: '%s'",
+			l->name, fl->root);
+	else
+		close(rootfd);
+	if (f->fd < 0) {
+		int absent = rootfd >= 0 && err->sys_errno == ENOENT;
+
+		free(f->shown);
+		free(f);
+		return absent ? 1 : -1;
+	}
+	(void)posix_fadvise(f->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	*out = &f->base;
+	return 0;
+}
+
+static int fs_stat(struct location *l, const char *relpath, uint64_t *size,
+		   struct custos_err *err)
+{
+	struct fs_location *fl = l->impl;
+	char *p = root_join(fl, relpath);
+	struct stat st;
+	int rc;
+
+	if (!p)
+		return err_nomem(err);
+	if (lstat(p, &st) < 0)
+		rc = errno == ENOENT ? 1 : err_sys(err, p, "cannot stat '%s'", p);
+	else if (!S_ISREG(st.st_mode))
+		rc = err_set(err, CUSTOS_EFORMAT, p, "'%s' is not a regular file", p);
+	else {
+		*size = (uint64_t)st.st_size;
+		rc = 0;
+	}
+	free(p);
+	return rc;
+}
+
+struct list_arg {
+	location_list_fn fn;
+	void *arg;
+	const char *prefix;
+};
+
+static int list_entry(void *arg, const struct walk_entry *e,
+		      struct custos_err *err)
+{
+	struct list_arg *la = arg;
+
+	(void)err;
+	if (e->type == WALK_DIR && !strcmp(e->relpath, STAGING))
+		return 1;
+	if (e->type != WALK_FILE)
+		return 0;
+	return la->fn(la->arg, e->relpath, e->size) ? -1 : 0;
+}
+
+static int fs_list(struct location *l, const char *prefix, location_list_fn fn,
+		   void *arg, struct custos_err *err)
+{
+	struct fs_location *fl = l->impl;
+	struct list_arg la = { fn, arg, prefix };
+
+	return walk_tree(fl->root, prefix, list_entry, &la, err);
+}
+
+static int fs_remove(struct location *l, const char *relpath,
+		     struct custos_err *err)
+{
+	struct fs_location *fl = l->impl;
+	char *p = fio_join(fl->root, relpath);
+	int rc;
+
+	if (!p)
+		return err_nomem(err);
+	rc = rm_tree(p, err);
+	if (rc == 0)
+		rc = fio_fsync_dir(p, 0, err);
+	free(p);
+	return rc;
+}
+
+static int fs_exists(struct location *l, const char *relpath,
+		     struct custos_err *err)
+{
+	struct fs_location *fl = l->impl;
+	char *p = fio_join(fl->root, relpath);
+	struct stat st;
+	int rc;
+
+	if (!p)
+		return err_nomem(err);
+	rc = lstat(p, &st) == 0 ? 1 :
+	     errno == ENOENT ? 0 : err_sys(err, p, "cannot stat '%s'", p);
+	free(p);
+	return rc;
+}
+
+static void fs_free(struct location *l)
+{
+	struct fs_location *fl = l->impl;
+
+	if (fl)
+		free(fl->root);
+	free(fl);
+}
+
+static const struct location_ops fs_ops = {
+	.create = fs_create, .check = fs_check, .begin = fs_begin,
+	.txn_create = fs_txn_create, .txn_commit = fs_txn_commit,
+	.txn_abort = fs_txn_abort, .txn_free = fs_txn_free,
+	.discard_stage = fs_discard_stage, .file_write = fs_file_write,
+	.file_read = fs_file_read, .file_close = fs_file_close,
+	.open_read = fs_open_read, .stat = fs_stat, .list = fs_list,
+	.remove = fs_remove, .exists = fs_exists, .free = fs_free,
+};
+
+int location_fs_open(struct location *l, const struct location_config *cfg,
+		     struct custos_err *err)
+{
+	struct fs_location *fl;
+
+	if (!cfg->path || cfg->path[0] != '/')
+		return err_set(err, CUSTOS_EUSAGE, cfg->path,
+			       "location '%s' needs an absolute path", cfg->name);
+	fl = calloc(1, sizeof(*fl));
+	if (!fl || !(fl->root = strdup(cfg->path)) || !(l->where = strdup(cfg->path))) {
+		if (fl)
+			free(fl->root);
+		free(fl);
+		return err_nomem(err);
+	}
+	l->impl = fl;
+	l->ops = &fs_ops;
+	return 0;
+}
