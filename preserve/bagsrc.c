@@ -103,6 +103,20 @@ int bagsrc_digest(struct bagsrc *s, struct bagsrc_job *jobs, size_t n,
 	return s->ops->digest(s, jobs, n, workers, err);
 }
 
+int bagsrc_each_file(struct bagsrc *s, int bag_relative, bagsrc_file_fn fn,
+		     void *arg, struct custos_err *err)
+{
+	if (!s->ops->each_file)
+		return err_set(err, CUSTOS_EINTERNAL, s->path,
+			       "'%s' cannot be streamed", s->path);
+	return s->ops->each_file(s, bag_relative, fn, arg, err);
+}
+
+int bagsrc_is_archive(const struct bagsrc *s)
+{
+	return s->ser != BAG_SER_NONE;
+}
+
 void bagsrc_close(struct bagsrc *s)
 {
 	if (!s)

@@ -56,6 +56,23 @@ int bagsrc_read_tag(struct bagsrc *s, const char *relpath, size_t max,
 int bagsrc_digest(struct bagsrc *s, struct bagsrc_job *jobs, size_t n,
 		  unsigned workers, struct custos_err *err);
 
+/* Stream every regular file of an archive source once, in archive
+ * order. PATH is relative to the bag root when BAG_RELATIVE (files outside
+ * it are skipped), else the entry's own canonical path. An entry that
+ * would escape, a link or a special file makes FN see it with
+ * READ == NULL and KIND set, so the caller can refuse it. FN reads the
+ * content with bagsrc_entry_read. Directories are not supported: -1. */
+struct bagsrc_entry;
+typedef int (*bagsrc_file_fn)(void *arg, const char *path, uint64_t size,
+			      struct bagsrc_entry *read, const char *kind,
+			      struct custos_err *err);
+int bagsrc_each_file(struct bagsrc *s, int bag_relative, bagsrc_file_fn fn,
+		     void *arg, struct custos_err *err);
+long long bagsrc_entry_read(struct bagsrc_entry *e, void *buf, size_t len,
+			    struct custos_err *err);
+/* True if S is an archive (not a directory). */
+int bagsrc_is_archive(const struct bagsrc *s);
+
 void bagsrc_close(struct bagsrc *s);  /* NULL ok */
 
 /* Bounds for tag files kept in memory. */

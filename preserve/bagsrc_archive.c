@@ -439,6 +439,81 @@ out:
 	return rc;
 }
 
+struct bagsrc_entry {
+	struct archive *a;
+	const char *path;
+};
+
+long long bagsrc_entry_read(struct bagsrc_entry *e, void *buf, size_t len,
+			    struct custos_err *err)
+{
+	la_ssize_t n = archive_read_data(e->a, buf, len);
+
+	if (n < 0)
+		return err_set(err, CUSTOS_EIO, e->path,
+			       "cannot read '%s' from the archive: %s", e->path,
+			       archive_error_string(e->a));
+	return n;
+}
+
+/* One entry of the stream: refuse what cannot be a file of the bag. */
+static int each_entry(struct bagsrc *s, struct archive *a,
+		      struct archive_entry *ae, int bag_relative,
+		      bagsrc_file_fn fn, void *arg, struct custos_err *err)
+{
+	struct archive_impl *ai = s->impl;
+	const char *raw = entry_name(ae);
+	enum bag_entry_type type = entry_type(ae);
+	struct bagsrc_entry e = { a, NULL };
+	size_t rl = ai->root ? strlen(ai->root) : 0;
+	char *canon = NULL;
+	unsigned flags;
+	int verdict, rc;
+
+	if (!raw || type == BAG_ENTRY_DIR)
+		return 0;
+	verdict = bagpath_normalize(&canon, raw, &flags);
+	if (verdict < 0)
+		return err_nomem(err);
+	if (verdict == BAGPATH_EMPTY)
+		return 0;
+	if (verdict != BAGPATH_OK)
+		return fn(arg, raw, 0, NULL, "an entry that would escape the destination", err);
+	if (bag_relative && rl && strncmp(canon, ai->root, rl) != 0) {
+		free(canon);
+		return 0;
+	}
+	e.path = canon + (bag_relative ? rl : 0);
+	if (type != BAG_ENTRY_FILE)
+		rc = fn(arg, e.path, 0, NULL, type == BAG_ENTRY_SYMLINK ?
+			"a symbolic link" : "a hard link or special file", err);
+	else
+		rc = fn(arg, e.path, (uint64_t)archive_entry_size(ae), &e, NULL, err);
+	free(canon);
+	return rc;
+}
+
+static int archive_each_file(struct bagsrc *s, int bag_relative,
+			     bagsrc_file_fn fn, void *arg,
+			     struct custos_err *err)
+{
+	struct archive *a = open_archive(s->path, err);
+	struct archive_entry *ae;
+	int hr, rc = 0;
+
+	if (!a)
+		return -1;
+	while (rc == 0 && ((hr = archive_read_next_header(a, &ae)) == ARCHIVE_OK ||
+			   hr == ARCHIVE_WARN))
+		rc = each_entry(s, a, ae, bag_relative, fn, arg, err);
+	if (rc == 0 && hr != ARCHIVE_EOF)
+		rc = err_set(err, CUSTOS_EFORMAT, s->path,
+			     "cannot read archive '%s': %s", s->path,
+			     archive_error_string(a));
+	archive_read_free(a);
+	return rc;
+}
+
 static void archive_close(struct bagsrc *s)
 {
 	struct archive_impl *ai = s->impl;
@@ -462,6 +537,7 @@ static void archive_close(struct bagsrc *s)
 
 static const struct bagsrc_ops archive_ops = {
 	archive_inventory, archive_read_tag, archive_digest, archive_close,
+	archive_each_file,
 };
 
 int bagsrc_archive_open(struct bagsrc *s, struct custos_err *err)

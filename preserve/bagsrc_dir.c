@@ -172,7 +172,7 @@ static void dir_close(struct bagsrc *s)
 }
 
 static const struct bagsrc_ops dir_ops = {
-	dir_inventory, dir_read_tag, dir_digest, dir_close,
+	dir_inventory, dir_read_tag, dir_digest, dir_close, NULL,
 };
 
 int bagsrc_dir_open(struct bagsrc *s, struct custos_err *err)

@@ -15,6 +15,8 @@ struct bagsrc_ops {
 	int (*digest)(struct bagsrc *s, struct bagsrc_job *jobs, size_t n,
 		      unsigned workers, struct custos_err *err);
 	void (*close)(struct bagsrc *s);
+	int (*each_file)(struct bagsrc *s, int bag_relative, bagsrc_file_fn fn,
+			 void *arg, struct custos_err *err);
 };
 
 struct bagsrc {

@@ -323,6 +323,27 @@ int catalog_version_add(struct catalog *c, const struct catalog_version *v,
 	return 0;
 }
 
+int catalog_version_id(struct catalog *c, const char *ident, int number,
+		       int64_t *id, struct custos_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (catalog_stmt(c, STMT_VERSION_ID,
+			 "SELECT v.id FROM versions v JOIN objects o ON o.id = v.object_id"
+			 " WHERE o.ident = ?1 AND v.number = ?2", &st, err) < 0)
+		return -1;
+	bind_text(st, 1, ident);
+	sqlite3_bind_int(st, 2, number);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? 1 : catalog_sqlerr(c, "finding a version", err);
+}
+
 int catalog_file_add(struct catalog *c, int64_t version_id,
 		     const struct catalog_file *f, struct custos_err *err)
 {

@@ -63,6 +63,10 @@ struct catalog_version {
 int catalog_version_add(struct catalog *c, const struct catalog_version *v,
 			int64_t *id, struct custos_err *err);
 
+/* Version row id of IDENT version N: 0 found, 1 absent, -1 error. */
+int catalog_version_id(struct catalog *c, const char *ident, int number,
+		       int64_t *id, struct custos_err *err);
+
 struct catalog_file {
 	const char *path;         /* "data/..." */
 	uint64_t size;

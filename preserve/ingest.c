@@ -1,0 +1,313 @@
+/*
+ * preserve/ingest.c - the flow of one deposit: survey and validate, record
+ * the intent, stage the payload and tag files in the primary location,
+ * commit the version into place, verify it, register it in one catalog
+ * transaction, replicate it, and retire the intent. A crash anywhere is
+ * finished or rolled back by repo_recover from the intent.
+ */
+#include "preserve/ingest_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+#include <openssl/rand.h>
+
+#include "preserve/bagwrite.h"
+
+static void random_hex(char *out, size_t nbytes)
+{
+	static const char d[] = "0123456789abcdef";
+	unsigned char r[32];
+
+	RAND_bytes(r, (int)nbytes);
+	for (size_t i = 0; i < nbytes; i++) {
+		out[2 * i] = d[r[i] >> 4];
+		out[2 * i + 1] = d[r[i] & 15];
+	}
+	out[2 * nbytes] = '\0';
+}
+
+/* Pick the identifier and the version number. */
+static int choose_ident(struct ingest_ctx *cx, struct custos_err *err)
+{
+	struct ingest_result *res = cx->res;
+	int64_t id;
+	int latest = 0, rc;
+
+	if (cx->o->id) {
+		if (repo_check_ident(cx->o->id, err) < 0)
+			return -1;
+		snprintf(res->ident, sizeof(res->ident), "%s", cx->o->id);
+	} else {
+		char hex[13];
+
+		do {
+			random_hex(hex, 6);
+			snprintf(res->ident, sizeof(res->ident), "obj-%s", hex);
+		} while ((rc = catalog_object_find(cx->r->cat, res->ident, &id,
+						   &latest, err)) == 0);
+		if (rc < 0)
+			return -1;
+	}
+	rc = catalog_object_find(cx->r->cat, res->ident, &id, &latest, err);
+	if (rc < 0)
+		return -1;
+	res->version = (rc == 0 ? latest : 0) + 1;
+	return repo_version_path(cx->dest, sizeof(cx->dest), res->ident,
+				 res->version) < 0 ?
+	       err_set(err, CUSTOS_EUSAGE, NULL, "identifier too long") : 0;
+}
+
+static int write_tags(struct ingest_ctx *cx, struct custos_err *err)
+{
+	struct bagwrite_opts wo = { .algs = cx->algs, .info = cx->tags,
+				    .ninfo = cx->ntags };
+	struct bagwrite_file *bf = calloc(cx->nitems ? cx->nitems : 1, sizeof(*bf));
+	struct bagwrite_tagfile *t = NULL;
+	size_t nt = 0;
+	int rc = -1;
+
+	if (!bf)
+		return err_nomem(err);
+	for (size_t i = 0; i < cx->nitems; i++)
+		bf[i] = (struct bagwrite_file){ cx->items[i].bagpath,
+						cx->items[i].size, &cx->items[i].dig };
+	if (bag_build_tags(&t, &nt, &wo, bf, cx->nitems, err) < 0)
+		goto out;
+	for (size_t i = 0; i < nt; i++) {
+		struct location_file *f;
+
+		if (location_txn_create(cx->txn, t[i].name, &f, err) < 0)
+			goto out;
+		if (location_file_write(f, t[i].data, t[i].len, err) < 0) {
+			location_file_close(f, NULL);
+			goto out;
+		}
+		if (location_file_close(f, err) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	bagwrite_tags_free(t, nt);
+	free(bf);
+	return rc;
+}
+
+static char *bag_info_json(const struct ingest_ctx *cx)
+{
+	json_t *arr = json_array();
+	char *s;
+
+	for (size_t i = 0; arr && i < cx->ntags; i++)
+		json_array_append_new(arr, json_pack("[ss]", cx->tags[i].label,
+						     cx->tags[i].value));
+	s = arr ? json_dumps(arr, JSON_COMPACT) : NULL;
+	json_decref(arr);
+	return s;
+}
+
+static const char *const kind_words[] = {
+	"the directory", "the file", "the archive", "the bag", "the serialized bag",
+};
+
+static int add_event(struct ingest_ctx *cx, const char *type, const char *loc,
+		     const char *detail, struct custos_err *err)
+{
+	struct catalog_event e = { .type = type, .outcome = "suc", .detail = detail,
+				   .object = cx->res->ident, .version = cx->res->version,
+				   .location = loc };
+
+	return catalog_event_add(cx->r->cat, &e, NULL, err);
+}
+
+/* The events of a stored version: validation, digests, ingest, fixity. */
+static int version_events(struct ingest_ctx *cx, bool verified,
+			  struct custos_err *err)
+{
+	const char *primary = location_name(cx->r->locs[0]);
+	char d[1200], algs[128] = "";
+
+	for (int a = 0; a < DIGEST_COUNT; a++)
+		if (cx->algs & DIGEST_BIT(a))
+			snprintf(algs + strlen(algs), sizeof(algs) - strlen(algs), "%s%s",
+				 algs[0] ? ", " : "", digest_name((enum digest_alg)a));
+	if (cx->kind == INGEST_BAG_DIR || cx->kind == INGEST_BAG_ARCHIVE) {
+		snprintf(d, sizeof(d), "deposit validated as a BagIt bag (RFC 8493)%s",
+			 cx->r->policy->deposit_profile || cx->o->profile ?
+			 " and against its BagIt profile" : "");
+		if (add_event(cx, "val", NULL, d, err) < 0)
+			return -1;
+	}
+	snprintf(d, sizeof(d), "message digests (%s) computed for %llu files", algs,
+		 (unsigned long long)cx->res->files);
+	if (add_event(cx, "mes", primary, d, err) < 0)
+		return -1;
+	snprintf(d, sizeof(d), "ingested from %s '%s' as %s", kind_words[cx->kind],
+		 cx->src, cx->dest);
+	if (add_event(cx, "ing", primary, d, err) < 0)
+		return -1;
+	snprintf(d, sizeof(d), "new copy re-read and verified (%s)",
+		 digest_name(cx->r->policy->audit_alg));
+	return verified ? add_event(cx, "fix", primary, d, err) : 0;
+}
+
+/* Everything about the new version, in one transaction. */
+static int register_version(struct ingest_ctx *cx, bool verified,
+			    struct custos_err *err)
+{
+	struct catalog *c = cx->r->cat;
+	struct catalog_version v = { .number = cx->res->version, .source = cx->src };
+	char *info = bag_info_json(cx);
+	int64_t vid;
+	int latest;
+
+	v.files = cx->res->files;
+	v.bytes = cx->res->bytes;
+	v.bag_info = info;
+	if (catalog_begin(c, err) < 0)
+		goto fail_nobegin;
+	if ((catalog_object_find(c, cx->res->ident, &v.object_id, &latest, err) == 1 &&
+	     catalog_object_add(c, cx->res->ident, &v.object_id, err) < 0) ||
+	    catalog_version_add(c, &v, &vid, err) < 0)
+		goto fail;
+	for (size_t i = 0; i < cx->nitems; i++) {
+		struct catalog_file f = { cx->items[i].bagpath, cx->items[i].size,
+					  &cx->items[i].dig, NULL, NULL, NULL, NULL, NULL };
+
+		if (catalog_file_add(c, vid, &f, err) < 0)
+			goto fail;
+	}
+	if (catalog_copy_put(c, vid, cx->r->loc_ids[0], "ok", verified, err) < 0 ||
+	    version_events(cx, verified, err) < 0 ||
+	    catalog_intent_set(c, cx->txid, "stored", err) < 0 ||
+	    catalog_commit(c, err) < 0)
+		goto fail;
+	free(info);
+	return 0;
+fail:
+	catalog_rollback(c);
+fail_nobegin:
+	free(info);
+	return -1;
+}
+
+static int start_intent(struct ingest_ctx *cx, struct custos_err *err)
+{
+	struct catalog *c = cx->r->cat;
+
+	random_hex(cx->txid, 16);
+	if (catalog_begin(c, err) < 0)
+		return -1;
+	if (catalog_intent_add(c, cx->txid, cx->res->ident, cx->res->version,
+			       "staging", err) < 0 || catalog_commit(c, err) < 0) {
+		catalog_rollback(c);
+		return -1;
+	}
+	return 0;
+}
+
+/* Undo a failed attempt before registration; log that it failed. */
+static void roll_back(struct ingest_ctx *cx, const struct custos_err *why)
+{
+	struct catalog *c = cx->r->cat;
+	struct custos_err ignored;
+	struct catalog_event e = { .type = "ing", .outcome = "fai",
+				   .detail = why->msg, .object = cx->res->ident,
+				   .version = cx->res->version };
+
+	location_txn_abort(cx->txn);
+	cx->txn = NULL;
+	location_remove(cx->r->locs[0], cx->dest, &ignored);
+	if (catalog_begin(c, &ignored) == 0) {
+		if (catalog_intent_remove(c, cx->txid, &ignored) < 0 ||
+		    catalog_event_add(c, &e, NULL, &ignored) < 0 ||
+		    catalog_commit(c, &ignored) < 0)
+			catalog_rollback(c);
+	}
+}
+
+static int store_version(struct ingest_ctx *cx, struct custos_err *err)
+{
+	struct location *primary = cx->r->locs[0];
+	bool verify = cx->r->policy->verify_after_write;
+
+	if (start_intent(cx, err) < 0)
+		return -1;
+	if (location_check(primary, err) < 0 ||
+	    location_begin(primary, cx->dest, cx->txid, &cx->txn, err) < 0 ||
+	    ingest_store_payload(cx, err) < 0 || write_tags(cx, err) < 0 ||
+	    location_txn_commit(cx->txn, err) < 0)
+		goto fail;
+	location_txn_free(cx->txn);
+	cx->txn = NULL;
+	for (size_t i = 0; i < cx->nitems; i++) {
+		cx->res->files++;
+		cx->res->bytes += cx->items[i].size;
+	}
+	if ((verify && ingest_verify_copy(cx, primary, err) < 0) ||
+	    register_version(cx, verify, err) < 0)
+		goto fail;
+	cx->res->copies = 1;
+	return 0;
+fail:
+	roll_back(cx, err);
+	return -1;
+}
+
+/* Replicate to every other location; the intent goes once all are done. */
+static int replicate_all(struct ingest_ctx *cx, struct custos_err *err)
+{
+	struct catalog *c = cx->r->cat;
+	int64_t vid = 0;
+	int failed = 0;
+	struct custos_err first;
+
+	if (catalog_version_id(c, cx->res->ident, cx->res->version, &vid, err) != 0)
+		return -1;
+	err_clear(&first);
+	for (size_t i = 1; i < cx->r->nlocs; i++) {
+		if (repo_replicate(cx->r, cx->res->ident, cx->res->version, vid, i,
+				   failed ? NULL : &first) < 0) {
+			failed++;
+			continue;
+		}
+		cx->res->copies++;
+	}
+	if (failed) {
+		*err = first;
+		return -1;
+	}
+	if (catalog_begin(c, err) < 0)
+		return -1;
+	if (catalog_intent_remove(c, cx->txid, err) < 0 || catalog_commit(c, err) < 0) {
+		catalog_rollback(c);
+		return -1;
+	}
+	return 0;
+}
+
+int repo_ingest(struct repo *r, const char *src, const struct ingest_opts *o,
+		struct ingest_result *res, struct custos_err *err)
+{
+	struct ingest_ctx cx = { .r = r, .o = o, .res = res, .src = src,
+				 .algs = r->policy->algorithms };
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	report_init(&res->refusal);
+	rc = ingest_survey(&cx, err);
+	if (rc == 0 && choose_ident(&cx, err) < 0)
+		rc = -1;
+	if (rc == 0 && store_version(&cx, err) < 0)
+		rc = -1;
+	if (rc == 0 && replicate_all(&cx, err) < 0)
+		rc = -1;
+	ingest_ctx_release(&cx);
+	return rc;
+}
+
+void ingest_result_release(struct ingest_result *res)
+{
+	report_release(&res->refusal);
+}

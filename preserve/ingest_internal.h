@@ -1,0 +1,61 @@
+/*
+ * preserve/ingest_internal.h - state shared by ingest.c (the flow),
+ * ingest_source.c (what the deposit is and which files it holds) and
+ * ingest_store.c (writing the files once, with their digests).
+ */
+#ifndef CUSTOS_PRESERVE_INGEST_INTERNAL_H
+#define CUSTOS_PRESERVE_INGEST_INTERNAL_H
+
+#include <stdbool.h>
+#include "preserve/bagsrc.h"
+#include "preserve/ingest.h"
+
+enum ingest_kind {
+	INGEST_DIR,            /* a plain directory */
+	INGEST_FILE,           /* one plain file */
+	INGEST_ARCHIVE,        /* zip/tar/... that is not a bag */
+	INGEST_BAG_DIR,        /* a bag directory */
+	INGEST_BAG_ARCHIVE,    /* a serialized bag */
+};
+
+struct ingest_item {
+	char *src;             /* path below the source root (dir kinds) */
+	char *bagpath;         /* "data/..." in the stored bag */
+	uint64_t size;
+	struct digest_result dig;
+	struct custos_err err;
+	int failed;
+};
+
+struct ingest_ctx {
+	struct repo *r;
+	const struct ingest_opts *o;
+	struct ingest_result *res;
+	const char *src;
+	enum ingest_kind kind;
+	struct bagsrc *bag;            /* archive kinds */
+	char *root;                    /* directory files are read below */
+	struct ingest_item *items;
+	size_t nitems, cap;
+	struct bag_tag *tags;          /* bag-info of the stored bag */
+	size_t ntags;
+	digest_mask algs;
+	struct location_txn *txn;
+	char dest[200];                /* "ID/vN" */
+	char txid[40];
+};
+
+/* ingest_source.c: classify SRC, validate bags, list the files.
+ * 0 ready, 1 refused (res->refusal), -1 error. */
+int ingest_survey(struct ingest_ctx *cx, struct custos_err *err);
+void ingest_ctx_release(struct ingest_ctx *cx);
+int ingest_add_item(struct ingest_ctx *cx, const char *src,
+		    const char *bagpath, uint64_t size);
+
+/* ingest_store.c: write every payload file into cx->txn once. */
+int ingest_store_payload(struct ingest_ctx *cx, struct custos_err *err);
+/* Re-read what was written (policy verify_after_write) from location L. */
+int ingest_verify_copy(struct ingest_ctx *cx, struct location *l,
+		       struct custos_err *err);
+
+#endif

@@ -1,0 +1,276 @@
+/*
+ * preserve/replicate.c - making a copy of an object version in another
+ * location from a verified copy: every file is streamed once (digest while
+ * copying), payload digests must equal the catalog's (a damaged source is
+ * never propagated), the copy is committed in one step, re-read when the
+ * policy says so, and recorded with PREMIS replication + fixity events.
+ */
+#include "preserve/ingest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/fileio.h"
+#include "core/strmap.h"
+
+struct rep_file {
+	char *path;                       /* relative to the location */
+	char hex[DIGEST_HEX_MAX];         /* audit digest while copying */
+};
+
+struct rep_ctx {
+	struct repo *r;
+	const char *vpath;                /* "ID/vN" */
+	struct rep_file *files;
+	size_t n, cap;
+	struct strmap *expected;          /* "data/..." -> catalog digest */
+	enum digest_alg alg;
+	int oom;
+};
+
+static int list_one(void *arg, const char *relpath, uint64_t size)
+{
+	struct rep_ctx *rc = arg;
+
+	(void)size;
+	if (rc->n == rc->cap) {
+		size_t ncap = rc->cap ? rc->cap * 2 : 64;
+		struct rep_file *g = realloc(rc->files, ncap * sizeof(*g));
+
+		if (!g)
+			return rc->oom = 1;
+		rc->files = g;
+		rc->cap = ncap;
+	}
+	rc->files[rc->n].hex[0] = '\0';
+	if (!(rc->files[rc->n].path = strdup(relpath)))
+		return rc->oom = 1;
+	rc->n++;
+	return 0;
+}
+
+static int expect_row(void *arg, int n, const char *const *vals,
+		      const char *const *names)
+{
+	struct rep_ctx *rc = arg;
+	char *hex;
+
+	(void)names;
+	if (n != 2 || !vals[0] || !vals[1])
+		return 0;
+	if (!(hex = strdup(vals[1])) || strmap_put(rc->expected, vals[0], hex) < 0) {
+		free(hex);
+		return rc->oom = 1;
+	}
+	return 0;
+}
+
+static int load_expected(struct rep_ctx *rc, int64_t vid, struct custos_err *err)
+{
+	char sql[160], id[32];
+	const char *params[1] = { id };
+
+	snprintf(sql, sizeof(sql), "SELECT path, %s FROM files WHERE version_id = ?1",
+		 digest_name(rc->alg));
+	snprintf(id, sizeof(id), "%lld", (long long)vid);
+	if (!(rc->expected = strmap_new()))
+		return err_nomem(err);
+	if (catalog_query(rc->r->cat, sql, params, 1, expect_row, rc, err) < 0)
+		return -1;
+	return rc->oom ? err_nomem(err) : 0;
+}
+
+/* Stream FROM's file I into the stage, digesting as it goes. */
+static int copy_file(struct rep_ctx *rc, struct location *from,
+		     struct location_txn *t, size_t i, unsigned char *buf,
+		     struct custos_err *err)
+{
+	struct rep_file *f = &rc->files[i];
+	const char *rel = f->path + strlen(rc->vpath) + 1;
+	struct location_file *in = NULL, *out = NULL;
+	struct digest_set *ds = NULL;
+	struct digest_result res;
+	const char *want;
+	int rc_ = -1, orc;
+
+	if (digest_set_new(&ds, DIGEST_BIT(rc->alg), err) < 0)
+		return -1;
+	orc = location_open_read(from, f->path, &in, err);
+	if (orc == 1)
+		err_set(err, CUSTOS_EIO, f->path, "'%s' vanished from '%s'", f->path,
+			location_name(from));
+	if (orc != 0 || location_txn_create(t, rel, &out, err) < 0)
+		goto out;
+	for (;;) {
+		long long n = location_file_read(in, buf, FIO_BUFSIZE, err);
+
+		if (n < 0)
+			goto out;
+		if (n == 0)
+			break;
+		if (digest_set_update(ds, buf, (size_t)n, err) < 0 ||
+		    location_file_write(out, buf, (size_t)n, err) < 0)
+			goto out;
+	}
+	if (digest_set_final(ds, &res, err) < 0)
+		goto out;
+	memcpy(f->hex, res.hex[rc->alg], DIGEST_HEX_MAX);
+	want = strmap_get(rc->expected, rel);
+	if (want && strcmp(want, f->hex)) {
+		err_set(err, CUSTOS_EIO, f->path,
+			"'%s' in location '%s' differs from the catalog (%s %s, expected %s); it was not copied",
+			f->path, location_name(from), digest_name(rc->alg), f->hex, want);
+		goto out;
+	}
+	rc_ = 0;
+out:
+	location_file_close(in, NULL);
+	if (out && location_file_close(out, rc_ < 0 ? NULL : err) < 0)
+		rc_ = -1;
+	digest_set_free(ds);
+	return rc_;
+}
+
+/* Re-read the new copy and compare with what was copied. */
+static int verify_copy(struct rep_ctx *rc, struct location *to,
+		       unsigned char *buf, struct custos_err *err)
+{
+	for (size_t i = 0; i < rc->n; i++) {
+		struct location_file *in = NULL;
+		struct digest_set *ds = NULL;
+		struct digest_result res;
+		int ok = digest_set_new(&ds, DIGEST_BIT(rc->alg), err) == 0 &&
+			 location_open_read(to, rc->files[i].path, &in, err) == 0;
+
+		while (ok) {
+			long long n = location_file_read(in, buf, FIO_BUFSIZE, err);
+
+			if (n <= 0) {
+				ok = n == 0;
+				break;
+			}
+			ok = digest_set_update(ds, buf, (size_t)n, err) == 0;
+		}
+		ok = ok && digest_set_final(ds, &res, err) == 0;
+		location_file_close(in, NULL);
+		digest_set_free(ds);
+		if (ok && strcmp(res.hex[rc->alg], rc->files[i].hex))
+			ok = err_set(err, CUSTOS_EIO, rc->files[i].path,
+				     "'%s' reads back differently in location '%s'",
+				     rc->files[i].path, location_name(to)) == 0;
+		if (!ok)
+			return -1;
+	}
+	return 0;
+}
+
+static int record(struct repo *r, const char *ident, int version,
+		  int64_t vid, size_t from, size_t target, bool verified,
+		  struct custos_err *err)
+{
+	char d[512];
+	struct catalog_event rep = { .type = "rep", .outcome = "suc", .detail = d,
+				     .object = ident, .version = version,
+				     .location = location_name(r->locs[target]) };
+	struct catalog_event fix = rep;
+	char d2[256];
+
+	snprintf(d, sizeof(d), "copied from location '%s' to '%s'",
+		 location_name(r->locs[from]), location_name(r->locs[target]));
+	snprintf(d2, sizeof(d2), "new copy re-read and verified (%s)",
+		 digest_name(r->policy->audit_alg));
+	fix.type = "fix";
+	fix.detail = d2;
+	if (catalog_begin(r->cat, err) < 0)
+		return -1;
+	if (catalog_copy_put(r->cat, vid, r->loc_ids[target], "ok", verified, err) < 0 ||
+	    catalog_event_add(r->cat, &rep, NULL, err) < 0 ||
+	    (verified && catalog_event_add(r->cat, &fix, NULL, err) < 0) ||
+	    catalog_commit(r->cat, err) < 0) {
+		catalog_rollback(r->cat);
+		return -1;
+	}
+	return 0;
+}
+
+static void log_failure(struct repo *r, const char *ident, int version,
+			size_t target, const struct custos_err *why)
+{
+	struct catalog_event e = { .type = "rep", .outcome = "fai",
+				   .detail = why->msg, .object = ident,
+				   .version = version,
+				   .location = location_name(r->locs[target]) };
+	struct custos_err ignored;
+
+	if (catalog_begin(r->cat, &ignored) == 0) {
+		if (catalog_event_add(r->cat, &e, NULL, &ignored) < 0 ||
+		    catalog_commit(r->cat, &ignored) < 0)
+			catalog_rollback(r->cat);
+	}
+}
+
+int repo_replicate(struct repo *r, const char *ident, int version,
+		   int64_t vid, size_t target, struct custos_err *err)
+{
+	struct rep_ctx rc = { .r = r, .alg = r->policy->audit_alg };
+	struct location *to = r->locs[target];
+	struct location_txn *t = NULL;
+	struct custos_err local, ignored;
+	unsigned char *buf = malloc(FIO_BUFSIZE);
+	char vpath[200], txid[240];
+	int ok = 0;
+
+	if (!err)
+		err = &local;
+	if (!buf)
+		return err_nomem(err);
+	repo_version_path(vpath, sizeof(vpath), ident, version);
+	snprintf(txid, sizeof(txid), "rep-%s-v%d", ident, version);
+	rc.vpath = vpath;
+	location_discard_stage(to, txid, &ignored);
+	if (location_check(to, err) < 0 || load_expected(&rc, vid, err) < 0 ||
+	    location_list(r->locs[0], vpath, list_one, &rc, err) < 0)
+		goto out;
+	if (rc.oom || rc.n == 0) {
+		err_set(err, rc.oom ? CUSTOS_ENOMEM : CUSTOS_EIO, vpath,
+			"no files of '%s' found in location '%s'", vpath,
+			location_name(r->locs[0]));
+		goto out;
+	}
+	if (location_begin(to, vpath, txid, &t, err) < 0)
+		goto out;
+	for (size_t i = 0; i < rc.n; i++)
+		if (copy_file(&rc, r->locs[0], t, i, buf, err) < 0)
+			goto out;
+	if (location_txn_commit(t, err) < 0)
+		goto out;
+	location_txn_free(t);
+	t = NULL;
+	if ((r->policy->verify_after_write && verify_copy(&rc, to, buf, err) < 0) ||
+	    record(r, ident, version, vid, 0, target, r->policy->verify_after_write,
+		   err) < 0) {
+		location_remove(to, vpath, &ignored);
+		goto out;
+	}
+	ok = 1;
+out:
+	if (t)
+		location_txn_abort(t);
+	if (!ok)
+		log_failure(r, ident, version, target, err);
+	for (size_t i = 0; i < rc.n; i++)
+		free(rc.files[i].path);
+	free(rc.files);
+	if (rc.expected) {
+		size_t pos = 0;
+		const char *k;
+		void *v;
+
+		while (strmap_next(rc.expected, &pos, &k, &v))
+			free(v);
+		strmap_free(rc.expected);
+	}
+	free(buf);
+	return ok ? 0 : -1;
+}
