@@ -9,6 +9,8 @@ const struct command custos_commands[] = {
 	{ "bag", cmd_bag, cmd_bag_usage, "make a BagIt 1.0 bag from a directory" },
 	{ "identify", cmd_identify, cmd_identify_usage,
 	  "identify file formats (PRONOM) without a repository" },
+	{ "policy", cmd_policy, cmd_policy_usage,
+	  "check a preservation policy file and explain it" },
 	{ "validate", cmd_validate, cmd_validate_usage,
 	  "check a bag (directory or .zip/.tar/.tar.gz) against RFC 8493" },
 };

@@ -22,9 +22,11 @@ const struct command *command_find(const char *name);
 int cmd_bag(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_identify(int argc, char **argv);
+int cmd_policy(int argc, char **argv);
 
 extern const char cmd_bag_usage[];
 extern const char cmd_validate_usage[];
 extern const char cmd_identify_usage[];
+extern const char cmd_policy_usage[];
 
 #endif
