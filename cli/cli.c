@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "cli/exit.h"
+#include "preserve/bagfacts.h"
+#include "preserve/repo.h"
 
 static void vmsg(const char *prefix, const char *fmt, va_list ap)
 {
@@ -86,6 +88,25 @@ int cli_parse_jobs(unsigned *out, const char *arg)
 	return 0;
 }
 
+/* Split KEY=VALUE into a bag_tag (pointing into ARG). 0, or -1. */
+int cli_parse_info(struct bag_tag *tag, char *arg)
+{
+	char *eq = strchr(arg, '=');
+
+	if (!eq || eq == arg || strpbrk(arg, "\r\n") ||
+	    memchr(arg, ':', (size_t)(eq - arg)) || arg[0] == ' ' ||
+	    arg[0] == '\t' || eq[-1] == ' ' || eq[-1] == '\t') {
+		cli_errorf("--info takes KEY=VALUE with a label without ':', "
+			   "surrounding spaces or line breaks, not '%s'", arg);
+		return -1;
+	}
+	*eq = '\0';
+	tag->label = arg;
+	tag->value = eq + 1;
+	tag->line = 0;
+	return 0;
+}
+
 int cli_parse_size(uint64_t *out, const char *arg)
 {
 	char *end;
@@ -118,4 +139,28 @@ bad:
 int cli_stderr_is_tty(void)
 {
 	return isatty(STDERR_FILENO);
+}
+
+int cli_open_repo(struct repo **out, const char *opt, int write)
+{
+	struct custos_err err;
+
+	err_clear(&err);
+	if (repo_open(out, repo_locate(opt), write ? REPO_WRITE : REPO_READ, &err) < 0) {
+		cli_errorf("%s", err.msg);
+		return err.code == CUSTOS_EUSAGE ? CLI_EXIT_USAGE : CLI_EXIT_FAILED;
+	}
+	return 0;
+}
+
+int cli_print_json(json_t *j)
+{
+	char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+
+	json_decref(j);
+	if (!s)
+		return -1;
+	puts(s);
+	free(s);
+	return 0;
 }

@@ -31,25 +31,6 @@ const char cmd_bag_usage[] =
 	"Symlinks, special files and names that are not UTF-8 are refused before\n"
 	"anything is written. exit: 0 done, 2 usage error, 1 bad source, 3 I/O error\n";
 
-/* Split KEY=VALUE into a bag_tag (pointing into ARG). 0, or -1. */
-static int parse_info(struct bag_tag *tag, char *arg)
-{
-	char *eq = strchr(arg, '=');
-
-	if (!eq || eq == arg || strpbrk(arg, "\r\n") ||
-	    memchr(arg, ':', (size_t)(eq - arg)) || arg[0] == ' ' ||
-	    arg[0] == '\t' || eq[-1] == ' ' || eq[-1] == '\t') {
-		cli_errorf("--info takes KEY=VALUE with a label without ':', "
-			   "surrounding spaces or line breaks, not '%s'", arg);
-		return -1;
-	}
-	*eq = '\0';
-	tag->label = arg;
-	tag->value = eq + 1;
-	tag->line = 0;
-	return 0;
-}
-
 int cmd_bag(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -79,7 +60,7 @@ int cmd_bag(int argc, char **argv)
 			}
 			break;
 		case 'i':
-			if (parse_info(&info[o.ninfo], optarg) < 0)
+			if (cli_parse_info(&info[o.ninfo], optarg) < 0)
 				goto out;
 			o.ninfo++;
 			break;

@@ -7,10 +7,22 @@
 
 const struct command custos_commands[] = {
 	{ "bag", cmd_bag, cmd_bag_usage, "make a BagIt 1.0 bag from a directory" },
+	{ "export", cmd_export, cmd_export_usage,
+	  "write an object out as a bag (directory, zip, tar, tar.gz)" },
 	{ "identify", cmd_identify, cmd_identify_usage,
 	  "identify file formats (PRONOM) without a repository" },
+	{ "ingest", cmd_ingest, cmd_ingest_usage,
+	  "deposit directories, files, archives or bags" },
+	{ "init", cmd_init, cmd_init_usage, "create a repository under a policy" },
+	{ "log", cmd_log, cmd_log_usage,
+	  "the PREMIS event log; 'log verify' checks its hash chain" },
+	{ "ls", cmd_ls, cmd_ls_usage, "list the objects and their status" },
 	{ "policy", cmd_policy, cmd_policy_usage,
 	  "check a preservation policy file and explain it" },
+	{ "recover", cmd_recover, cmd_recover_usage,
+	  "finish or roll back interrupted ingests and replications" },
+	{ "show", cmd_show, cmd_show_usage,
+	  "one object: files, digests, formats, copies, events" },
 	{ "validate", cmd_validate, cmd_validate_usage,
 	  "check a bag (directory or .zip/.tar/.tar.gz) against RFC 8493" },
 };

@@ -20,11 +20,25 @@ extern const unsigned custos_command_count;
 const struct command *command_find(const char *name);
 
 int cmd_bag(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+int cmd_log(int argc, char **argv);
+int cmd_ls(int argc, char **argv);
+int cmd_recover(int argc, char **argv);
+int cmd_show(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_identify(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 
 extern const char cmd_bag_usage[];
+extern const char cmd_export_usage[];
+extern const char cmd_init_usage[];
+extern const char cmd_ingest_usage[];
+extern const char cmd_log_usage[];
+extern const char cmd_ls_usage[];
+extern const char cmd_recover_usage[];
+extern const char cmd_show_usage[];
 extern const char cmd_validate_usage[];
 extern const char cmd_identify_usage[];
 extern const char cmd_policy_usage[];

@@ -64,13 +64,15 @@ int main(int argc, char **argv)
 			   argv[1]);
 		return CLI_EXIT_USAGE;
 	}
-	/* --help and --version work for every command, before any "--" */
+	/* --help works for every command (before any "--"), and so does a
+	 * lone --version; with more arguments --version may be an option
+	 * of the command (export --version N). */
 	for (int i = 2; i < argc && strcmp(argv[i], "--"); i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			fputs(cmd->usage, stdout);
 			return finish(CLI_EXIT_OK);
 		}
-		if (!strcmp(argv[i], "--version")) {
+		if (!strcmp(argv[i], "--version") && argc == 3) {
 			printf("custos %s\n", CUSTOS_VERSION);
 			return finish(CLI_EXIT_OK);
 		}

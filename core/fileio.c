@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,6 +319,27 @@ int fio_mkdirs(const char *path, unsigned mode, struct custos_err *err)
 				break;
 		}
 	}
+	return 0;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag,
+			struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+int fio_remove_tree(const char *path, struct custos_err *err)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : err_sys(err, path, "cannot stat '%s'", path);
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path) < 0 ? err_sys(err, path, "cannot remove '%s'", path) : 0;
+	if (nftw(path, remove_entry, 32, FTW_DEPTH | FTW_PHYS) < 0)
+		return err_sys(err, path, "cannot remove '%s'", path);
 	return 0;
 }
 

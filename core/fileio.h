@@ -63,6 +63,10 @@ int fio_fsync_dir(const char *path, int is_dir, struct custos_err *err);
  * followed for the last component. */
 int fio_mkdirs(const char *path, unsigned mode, struct custos_err *err);
 
+/* Remove PATH and everything below it, never following symlinks.
+ * A missing PATH is fine. */
+int fio_remove_tree(const char *path, struct custos_err *err);
+
 /* Join A and B with one '/' into a new string (NULL on OOM). */
 char *fio_join(const char *a, const char *b);
 

@@ -5,6 +5,7 @@
  * transaction, replicate it, and retire the intent. A crash anywhere is
  * finished or rolled back by repo_recover from the intent.
  */
+#include "core/crashpoint.h"
 #include "preserve/ingest_internal.h"
 
 #include <stdio.h>
@@ -234,11 +235,15 @@ static int store_version(struct ingest_ctx *cx, struct custos_err *err)
 
 	if (start_intent(cx, err) < 0)
 		return -1;
+	crashpoint("ingest: intent recorded");
 	if (location_check(primary, err) < 0 ||
 	    location_begin(primary, cx->dest, cx->txid, &cx->txn, err) < 0 ||
-	    ingest_store_payload(cx, err) < 0 || write_tags(cx, err) < 0 ||
-	    location_txn_commit(cx->txn, err) < 0)
+	    ingest_store_payload(cx, err) < 0 || write_tags(cx, err) < 0)
 		goto fail;
+	crashpoint("ingest: version staged");
+	if (location_txn_commit(cx->txn, err) < 0)
+		goto fail;
+	crashpoint("ingest: version committed to the primary location");
 	location_txn_free(cx->txn);
 	cx->txn = NULL;
 	for (size_t i = 0; i < cx->nitems; i++) {
@@ -249,6 +254,7 @@ static int store_version(struct ingest_ctx *cx, struct custos_err *err)
 	    register_version(cx, verify, err) < 0)
 		goto fail;
 	cx->res->copies = 1;
+	crashpoint("ingest: version registered");
 	return 0;
 fail:
 	roll_back(cx, err);
@@ -278,6 +284,7 @@ static int replicate_all(struct ingest_ctx *cx, struct custos_err *err)
 		*err = first;
 		return -1;
 	}
+	crashpoint("ingest: replicated");
 	if (catalog_begin(c, err) < 0)
 		return -1;
 	if (catalog_intent_remove(c, cx->txid, err) < 0 || catalog_commit(c, err) < 0) {

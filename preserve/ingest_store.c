@@ -4,6 +4,7 @@
  * the new file. Directories are read many files at a time (worker pool);
  * archives are read as one stream. Verification re-reads the copy.
  */
+#include "core/crashpoint.h"
 #include "preserve/ingest_internal.h"
 
 #include <fcntl.h>
@@ -55,6 +56,7 @@ static int store_one(void *ctx, size_t i, unsigned worker)
 	if (fd >= 0)
 		close(fd);
 	digest_set_free(ds);
+	crashpoint("ingest: payload file stored");
 	return it->failed;     /* stop handing out work after a failure */
 }
 
@@ -142,6 +144,7 @@ static int store_entry(void *arg, const char *path, uint64_t size,
 		it->size += (uint64_t)n;
 	}
 	rc = digest_set_final(ds, &it->dig, err);
+	crashpoint("ingest: archive entry stored");
 out:
 	if (f && location_file_close(f, rc < 0 ? NULL : err) < 0)
 		rc = -1;

@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,27 +175,6 @@ out:
 	return rc;
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag,
-		    struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
-static int rm_tree(const char *path, struct custos_err *err)
-{
-	struct stat st;
-
-	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0 : err_sys(err, path, "cannot stat '%s'", path);
-	if (!S_ISDIR(st.st_mode))
-		return unlink(path) < 0 ? err_sys(err, path, "cannot remove '%s'", path) : 0;
-	if (nftw(path, rm_entry, 32, FTW_DEPTH | FTW_PHYS) < 0)
-		return err_sys(err, path, "cannot remove '%s'", path);
-	return 0;
-}
-
 static void fs_txn_free(struct location_txn *tb)
 {
 	struct fs_txn *t = (struct fs_txn *)tb;
@@ -212,7 +190,7 @@ static void fs_txn_abort(struct location_txn *tb)
 	struct custos_err ignored;
 
 	if (t->stage)
-		rm_tree(t->stage, &ignored);
+		fio_remove_tree(t->stage, &ignored);
 	fs_txn_free(tb);
 }
 
@@ -225,7 +203,7 @@ static int fs_discard_stage(struct location *l, const char *txid,
 
 	if (asprintf(&stage, "%s/%s/%s", fl->root, STAGING, txid) < 0)
 		return err_nomem(err);
-	rc = rm_tree(stage, err);
+	rc = fio_remove_tree(stage, err);
 	free(stage);
 	return rc;
 }
@@ -348,18 +326,28 @@ static int fs_list(struct location *l, const char *prefix, location_list_fn fn,
 	return walk_tree(fl->root, prefix, list_entry, &la, err);
 }
 
+/* Remove RELPATH, then the parents it leaves empty ("ID/" after its last
+ * version), and sync the nearest directory that remains. */
 static int fs_remove(struct location *l, const char *relpath,
 		     struct custos_err *err)
 {
 	struct fs_location *fl = l->impl;
-	char *p = fio_join(fl->root, relpath);
-	int rc;
+	size_t rootlen = strlen(fl->root);
+	char *p = fio_join(fl->root, relpath), *slash;
+	struct stat st;
+	int rc = 0;
 
 	if (!p)
 		return err_nomem(err);
-	rc = rm_tree(p, err);
-	if (rc == 0)
-		rc = fio_fsync_dir(p, 0, err);
+	if (lstat(p, &st) == 0 && (rc = fio_remove_tree(p, err)) == 0) {
+		for (;;) {
+			slash = strrchr(p, '/');
+			*slash = '\0';                 /* p: the parent */
+			if ((size_t)(slash - p) <= rootlen || rmdir(p) < 0)
+				break;                  /* p remains */
+		}
+		rc = fio_fsync_dir(p, 1, err);
+	}
 	free(p);
 	return rc;
 }

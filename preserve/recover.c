@@ -5,6 +5,7 @@
  * are removed; a version "stored" is registered in the primary location,
  * so its missing copies are made. Either way the event log says so.
  */
+#include "core/crashpoint.h"
 #include "preserve/ingest.h"
 
 #include <stdio.h>
@@ -148,6 +149,7 @@ int repo_recover(struct repo *r, size_t *fixed, struct custos_err *err)
 			rc = err_nomem(err);
 			break;
 		}
+		crashpoint("recover: intent");
 		rc = strcmp(it->state, "stored") == 0 ? finish(r, it, err) :
 							roll_back(r, it, err);
 		if (rc == 0)

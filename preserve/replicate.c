@@ -5,6 +5,7 @@
  * never propagated), the copy is committed in one step, re-read when the
  * policy says so, and recorded with PREMIS replication + fixity events.
  */
+#include "core/crashpoint.h"
 #include "preserve/ingest.h"
 
 #include <stdio.h>
@@ -240,11 +241,14 @@ int repo_replicate(struct repo *r, const char *ident, int version,
 	}
 	if (location_begin(to, vpath, txid, &t, err) < 0)
 		goto out;
-	for (size_t i = 0; i < rc.n; i++)
+	for (size_t i = 0; i < rc.n; i++) {
 		if (copy_file(&rc, r->locs[0], t, i, buf, err) < 0)
 			goto out;
+		crashpoint("replicate: file copied");
+	}
 	if (location_txn_commit(t, err) < 0)
 		goto out;
+	crashpoint("replicate: copy committed");
 	location_txn_free(t);
 	t = NULL;
 	if ((r->policy->verify_after_write && verify_copy(&rc, to, buf, err) < 0) ||

@@ -9,7 +9,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,16 +73,8 @@ char *tu_read(const char *dir, const char *rel, size_t *len)
 	return buf;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag,
-		  struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
 void tu_rmrf(const char *dir)
 {
 	if (dir && (strncmp(dir, "/tmp/", 5) == 0 || getenv("TMPDIR")))
-		nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		fio_remove_tree(dir, NULL);
 }

@@ -36,3 +36,35 @@ report_done() {
 	echo "$PASS passed, $FAIL failed"
 	[ "$FAIL" -eq 0 ]
 }
+
+# check_consistent REPO WHAT: after recover, every registered version is a
+# valid bag in every location, nothing else is there (no stray versions,
+# no stages), every object has its copies, and the event log verifies.
+check_consistent() {
+	local repo=$1 what=$2 db=$1/custos.db
+	check_rc 0 "$what: recover" -- "$CUSTOS" recover -r "$repo"
+	check_rc 0 "$what: log verify" -- "$CUSTOS" log verify -r "$repo"
+	sqlite3 "$db" "SELECT o.ident || '/v' || v.number FROM versions v JOIN objects o ON o.id = v.object_id ORDER BY 1" >"$SCRATCH/want"
+	local ok_all=1
+	for loc in $(sqlite3 "$db" "SELECT location FROM locations"); do
+		(cd "$loc" && find . -mindepth 2 -maxdepth 2 -type d -not -path './.custos-staging/*' | sed 's|^\./||' | sort) >"$SCRATCH/have"
+		if ! cmp -s "$SCRATCH/want" "$SCRATCH/have"; then
+			bad "$what: $(basename "$loc") holds $(tr '\n' ' ' <"$SCRATCH/have") but the catalog says $(tr '\n' ' ' <"$SCRATCH/want")"
+			ok_all=0
+		fi
+		if [ -n "$(ls -A "$loc/.custos-staging" 2>/dev/null)" ]; then
+			bad "$what: stage left in $(basename "$loc"): $(ls "$loc/.custos-staging")"
+			ok_all=0
+		fi
+		while read -r v; do
+			[ -n "$v" ] || continue
+			if ! "$CUSTOS" validate "$loc/$v" >/dev/null 2>&1; then
+				bad "$what: $(basename "$loc")/$v is not a valid bag"; ok_all=0
+			fi
+		done <"$SCRATCH/want"
+	done
+	local missing
+	missing=$(sqlite3 "$db" "SELECT COUNT(*) FROM versions v WHERE (SELECT COUNT(*) FROM copies c WHERE c.version_id = v.id AND c.status = 'ok') < (SELECT COUNT(*) FROM locations)")
+	[ "$missing" = 0 ] || { bad "$what: $missing versions lack copies"; ok_all=0; }
+	[ "$ok_all" = 1 ] && ok
+}

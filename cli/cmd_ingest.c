@@ -1,0 +1,162 @@
+/*
+ * cli/cmd_ingest.c - `custos ingest SRC...`: deposit directories, files,
+ * archives or bags. Each SRC becomes one object (or, with --id, a new
+ * version of it). Invalid bags and missing required fields are refused
+ * with every problem named and nothing stored (exit 1).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/exit.h"
+#include "cli/report_out.h"
+#include "preserve/ingest.h"
+
+const char cmd_ingest_usage[] =
+	"usage: custos ingest SRC... [--id ID] [--info KEY=VALUE]... "
+	"[--profile PROFILE.json] [--json] [--jobs N] [-r REPO]\n"
+	"\n"
+	"Deposit each SRC (a directory, a file, a zip/tar archive, or a bag as a\n"
+	"directory or serialized) as an object: a BagIt 1.0 bag in every storage\n"
+	"location of the policy, each copy verified. Bags are validated first (and\n"
+	"against the policy's deposit profile and --profile); the policy's\n"
+	"required bag-info fields must be present (--info for non-bags). The\n"
+	"source is never modified. With --id ID an existing object gets a new\n"
+	"version (earlier versions stay as they were).\n"
+	"\n"
+	"exit: 0 stored, 1 refused, 2 usage error, 3 could not finish\n";
+
+struct ingest_cli {
+	struct ingest_opts o;
+	int json;
+	json_t *out;
+};
+
+static int parse(struct ingest_cli *ic, int argc, char **argv,
+		 struct bag_tag *info, const char **repo)
+{
+	static const struct option longopts[] = {
+		{ "id", required_argument, NULL, 'i' },
+		{ "info", required_argument, NULL, 'I' },
+		{ "profile", required_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "repo", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "r:j:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i': ic->o.id = optarg; break;
+		case 'p': ic->o.profile = optarg; break;
+		case 'J': ic->json = 1; break;
+		case 'r': *repo = optarg; break;
+		case 'j':
+			if (cli_parse_jobs(&ic->o.jobs, optarg) < 0)
+				return -1;
+			break;
+		case 'I':
+			if (cli_parse_info(&info[ic->o.ninfo], optarg) < 0)
+				return -1;
+			ic->o.ninfo++;
+			break;
+		default:
+			cli_usage_error(cmd_ingest_usage, "bad option");
+			return -1;
+		}
+	}
+	ic->o.info = info;
+	if (optind >= argc) {
+		cli_usage_error(cmd_ingest_usage, "ingest needs at least one SRC");
+		return -1;
+	}
+	if (ic->o.id && argc - optind > 1) {
+		cli_usage_error(cmd_ingest_usage, "--id takes exactly one SRC");
+		return -1;
+	}
+	return 0;
+}
+
+/* One source: print the outcome; return its exit code. */
+static int one(struct ingest_cli *ic, struct repo *r, const char *src)
+{
+	struct ingest_result res;
+	struct custos_err err;
+	int rc;
+
+	err_clear(&err);
+	rc = repo_ingest(r, src, &ic->o, &res, &err);
+	if (ic->json) {
+		json_t *o = json_pack("{s:s, s:s}", "source", src, "status",
+				      rc == 0 ? "stored" : rc == 1 ? "refused" : "failed");
+
+		if (rc == 0 || res.ident[0]) {
+			json_object_set_new(o, "id", json_string(res.ident));
+			json_object_set_new(o, "version", json_integer(res.version));
+		}
+		if (rc == 0) {
+			json_object_set_new(o, "files", json_integer((json_int_t)res.files));
+			json_object_set_new(o, "bytes", json_integer((json_int_t)res.bytes));
+			json_object_set_new(o, "copies", json_integer((json_int_t)res.copies));
+		}
+		if (rc == 1)
+			json_object_set_new(o, "errors", report_out_json(&res.refusal, REPORT_ERROR));
+		if (rc < 0)
+			json_object_set_new(o, "error", json_string(err.msg));
+		json_array_append_new(ic->out, o);
+	} else if (rc == 0) {
+		printf("%s v%d: %llu files, %llu bytes, %zu verified cop%s (from '%s')\n",
+		       res.ident, res.version, (unsigned long long)res.files,
+		       (unsigned long long)res.bytes, res.copies,
+		       res.copies == 1 ? "y" : "ies", src);
+	} else if (rc == 1) {
+		report_out_text(stdout, &res.refusal);
+		printf("%s: REFUSED (%zu problems); nothing was stored\n", src,
+		       res.refusal.errors);
+	} else {
+		cli_errorf("%s", err.msg);
+	}
+	ingest_result_release(&res);
+	if (rc == 0)
+		return CLI_EXIT_OK;
+	if (rc == 1)
+		return CLI_EXIT_FINDINGS;
+	return err.code == CUSTOS_EUSAGE ? CLI_EXIT_USAGE : CLI_EXIT_FAILED;
+}
+
+int cmd_ingest(int argc, char **argv)
+{
+	struct ingest_cli ic = { 0 };
+	struct bag_tag *info = calloc((size_t)argc + 1, sizeof(*info));
+	const char *repo = NULL;
+	struct repo *r = NULL;
+	int rc = CLI_EXIT_USAGE, worst = CLI_EXIT_OK;
+
+	if (!info)
+		return CLI_EXIT_FAILED;
+	if (parse(&ic, argc, argv, info, &repo) < 0)
+		goto out;
+	if ((rc = cli_open_repo(&r, repo, 1)))
+		goto out;
+	ic.out = json_array();
+	for (int i = optind; i < argc; i++) {
+		int one_rc = one(&ic, r, argv[i]);
+
+		if (one_rc > worst)
+			worst = one_rc;
+	}
+	if (ic.json)
+		cli_print_json(json_pack("{s:o}", "deposits", ic.out));
+	else
+		json_decref(ic.out);
+	rc = worst;
+out:
+	repo_close(r);
+	free(info);
+	return rc;
+}

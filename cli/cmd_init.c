@@ -1,0 +1,50 @@
+/*
+ * cli/cmd_init.c - `custos init PATH [--policy FILE]`: create a repository
+ * that runs under a written policy (a copy is kept in the repository).
+ */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/exit.h"
+#include "preserve/repo.h"
+
+const char cmd_init_usage[] =
+	"usage: custos init PATH [--policy FILE]\n"
+	"\n"
+	"Create a repository at PATH (a new or empty directory). The policy file\n"
+	"(default: the built-in policies/default.ini) is copied into the\n"
+	"repository as policy.ini; its storage locations are created. Every later\n"
+	"change of policy.ini is recorded as a PREMIS policy assignment.\n";
+
+int cmd_init(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "policy", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *policy = NULL;
+	struct custos_err err;
+	struct repo *r;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c != 'p')
+			return cli_usage_error(cmd_init_usage, "bad option");
+		policy = optarg;
+	}
+	if (optind != argc - 1)
+		return cli_usage_error(cmd_init_usage, "init takes exactly one PATH");
+	err_clear(&err);
+	if (repo_init(argv[optind], policy, &err) < 0)
+		return cli_fail(&err);
+	if ((c = cli_open_repo(&r, argv[optind], 0)))
+		return c;
+	printf("initialized repository '%s' under policy '%s' (%zu storage location%s, %u copies required)\n",
+	       r->root, r->policy->name, r->nlocs, r->nlocs == 1 ? "" : "s",
+	       r->policy->copies_required);
+	repo_close(r);
+	return CLI_EXIT_OK;
+}
