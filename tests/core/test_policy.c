@@ -308,16 +308,31 @@ static void policy__more_errors(void **state)
 	expect_error(LOC "[fixity]\nsample = \x01\n", 4, "control character");
 }
 
-static void policy__long_line(void **state)
+static void policy__limits(void **state)
 {
 	char text[600];
 	char pad[300];
+	struct policy *p;
 
 	(void)state;
 	memset(pad, 'x', sizeof(pad) - 1);
 	pad[sizeof(pad) - 1] = '\0';
 	snprintf(text, sizeof(text), LOC "[policy]\nname = %s\n", pad);
-	expect_error(text, 4, "line longer than");
+	expect_error(text, 4, "line longer than 197 characters");
+	/* the longest line inih can take: 197 characters */
+	snprintf(text, sizeof(text), LOC "[policy]\nname = %.190s\n", pad);
+	p = load_text(text);
+	assert_int_equal(strlen(p->name), 190);
+	policy_free(p);
+	/* a location name of POLICY_MAX_NAME bytes works, one more does not */
+	snprintf(text, sizeof(text), "[location.%.*s]\npath = a\n",
+		 POLICY_MAX_NAME, pad);
+	p = load_text(text);
+	assert_int_equal(strlen(p->locations[0].name), POLICY_MAX_NAME);
+	policy_free(p);
+	snprintf(text, sizeof(text), "[location.%.*s]\npath = a\n",
+		 POLICY_MAX_NAME + 1, pad);
+	expect_error(text, 1, "must be 1-40 of a-z 0-9 _ -");
 }
 
 static void policy__digest_is_file_sha256(void **state)
@@ -453,7 +468,7 @@ int main(void)
 		cmocka_unit_test(policy__s3_location),
 		cmocka_unit_test(policy__errors_name_the_line),
 		cmocka_unit_test(policy__more_errors),
-		cmocka_unit_test(policy__long_line),
+		cmocka_unit_test(policy__limits),
 		cmocka_unit_test(policy__digest_is_file_sha256),
 		cmocka_unit_test(policy__explain),
 		cmocka_unit_test(policy__ndsa_worst_case),
