@@ -235,21 +235,40 @@ static void wrap(FILE *to, const char *label, int indent, const char *text)
 	fputc('\n', to);
 }
 
-/* One location as words: "primary (store/primary; Campus A, disk, threat
- * zone x)". */
+/* One location as words: "primary (store/primary in the repository;
+ * Campus A, disk, threat zone x)", naming the facts it leaves out. */
 static void put_location(FILE *f, const struct policy_location *l)
 {
+	const char *missing[3];
+	size_t nmissing = 0;
+
 	fprintf(f, "%s (", l->name);
 	if (l->type == POLICY_LOCATION_S3)
 		fprintf(f, "S3 bucket %s%s%s at %s", l->bucket,
 			l->prefix ? "/" : "", l->prefix ? l->prefix : "",
 			l->endpoint);
 	else
-		fprintf(f, "%s", l->path);
-	fprintf(f, "; %s, %s, threat zone %s)",
-		l->region ? l->region : "no region declared",
-		l->media ? l->media : "no media declared",
-		l->threat ? l->threat : "not declared");
+		fprintf(f, "%s%s", l->path, l->path[0] == '/' ? "" :
+			" in the repository");
+	fputs(";", f);
+	if (l->region)
+		fprintf(f, " %s,", l->region);
+	else
+		missing[nmissing++] = "region";
+	if (l->media)
+		fprintf(f, " %s%s", l->media, l->threat || nmissing ? "," : "");
+	else
+		missing[nmissing++] = "media";
+	if (l->threat)
+		fprintf(f, " threat zone %s%s", l->threat, nmissing ? "," : "");
+	else
+		missing[nmissing++] = "threat zone";
+	for (size_t i = 0; i < nmissing; i++)
+		fprintf(f, "%s%s", i == 0 ? " no " : i + 1 == nmissing ?
+			" or " : ", ", missing[i]);
+	if (nmissing)
+		fputs(" declared", f);
+	fputs(")", f);
 }
 
 static void put_list(FILE *f, char *const *items, size_t n)

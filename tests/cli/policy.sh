@@ -17,8 +17,8 @@ done
 
 check_rc 0 "default" -- "$CUSTOS" policy check "$policies/default.ini"
 tr '\n' ' ' <"$SCRATCH/out" | tr -s ' ' >"$SCRATCH/flat"   # undo wrapping
-check_grep 'Every object must have 2 complete, verified copies, in: primary (store/primary;' "$SCRATCH/flat" "default copies"
-check_grep 'and secondary (store/secondary;' "$SCRATCH/flat" "default second copy"
+check_grep 'Every object must have 2 complete, verified copies, in: primary (store/primary in the repository; local, disk, threat zone local-site)' "$SCRATCH/flat" "default copies"
+check_grep 'and secondary (store/secondary in the repository;' "$SCRATCH/flat" "default second copy"
 check_grep 'every 90 days using sha256 (ingest also records sha512)' "$SCRATCH/flat" "default interval"
 check_grep "'custos audit --repair'" "$SCRATCH/flat" "default repair"
 for level in 1 2 3 4; do
