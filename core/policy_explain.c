@@ -17,7 +17,6 @@ enum fact { FACT_REGION, FACT_THREAT, FACT_MEDIA, FACT_PLACE };
  * for "separate locations" (S1a) they count as one place. */
 #define IN_REPOSITORY "\001repository"
 
-
 static const char *fact_of(const struct policy_location *l, enum fact f)
 {
 	if (f == FACT_PLACE)
