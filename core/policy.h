@@ -18,7 +18,8 @@
 #define POLICY_MAX_BYTES     (64 * 1024) /* a policy file is at most this */
 #define POLICY_MAX_LOCATIONS 64          /* [location.NAME] sections */
 #define POLICY_MAX_LIST      256         /* items in one list value */
-#define POLICY_MAX_NAME      64          /* bytes in a location NAME */
+#define POLICY_MAX_NAME      40          /* bytes in a location NAME (inih
+					 * keeps 49 of "location.NAME") */
 
 enum policy_repair {
 	POLICY_REPAIR_MANUAL, /* report; repair only on `audit --repair` */

@@ -11,16 +11,23 @@
 
 #include "core/duration.h"
 
-enum fact { FACT_REGION, FACT_THREAT, FACT_MEDIA };
+enum fact { FACT_REGION, FACT_THREAT, FACT_MEDIA, FACT_PLACE };
+
+/* Locations with relative paths all live in the repository's directory:
+ * for "separate locations" (S1a) they count as one place. */
+#define IN_REPOSITORY "\001repository"
 
 static const char *fact_of(const struct policy_location *l, enum fact f)
 {
+	if (f == FACT_PLACE)
+		return l->type == POLICY_LOCATION_FILESYSTEM &&
+		       l->path[0] != '/' ? IN_REPOSITORY : l->name;
 	return f == FACT_REGION ? l->region : f == FACT_THREAT ? l->threat :
 	       l->media;
 }
 
 static const char *const fact_words[] = { "region", "threat zone",
-						 "media type" };
+						 "media type", "place" };
 
 /* The name of a location not declaring F, or NULL if all do. */
 static const char *undeclared(const struct policy *p, enum fact f)
@@ -102,10 +109,20 @@ static size_t storage_cells(const struct policy *p, struct cell *c)
 {
 	unsigned k = p->copies_required;
 	const char *nm = undeclared(p, FACT_MEDIA);
+	size_t places = min_distinct(p, FACT_PLACE);
 
-	put(&c[0], "S1a", 1, k >= 2);
-	WHY(&c[0], "two complete copies in separate locations: %u required",
-	    k);
+	put(&c[0], "S1a", 1, k >= 2 && places >= 2);
+	if (k < 2)
+		WHY(&c[0], "two complete copies in separate locations: only "
+		    "%u required", k);
+	else if (places < 2)
+		WHY(&c[0], "two complete copies in separate locations: the "
+		    "required copies may all lie inside the repository's "
+		    "directory (relative paths); give a location an absolute "
+		    "path on another disk, machine or site");
+	else
+		WHY(&c[0], "two complete copies in separate locations: %u "
+		    "required, in at least %zu separate places", k, places);
 	put(&c[1], "S1b", 1, !nm);
 	if (nm)
 		WHY(&c[1], "storage media recorded: location '%s' declares "
@@ -217,21 +234,40 @@ static void wrap(FILE *to, const char *label, int indent, const char *text)
 	fputc('\n', to);
 }
 
-/* One location as words: "primary (store/primary; Campus A, disk, threat
- * zone x)". */
+/* One location as words: "primary (store/primary in the repository;
+ * Campus A, disk, threat zone x)", naming the facts it leaves out. */
 static void put_location(FILE *f, const struct policy_location *l)
 {
+	const char *missing[3];
+	size_t nmissing = 0;
+
 	fprintf(f, "%s (", l->name);
 	if (l->type == POLICY_LOCATION_S3)
 		fprintf(f, "S3 bucket %s%s%s at %s", l->bucket,
 			l->prefix ? "/" : "", l->prefix ? l->prefix : "",
 			l->endpoint);
 	else
-		fprintf(f, "%s", l->path);
-	fprintf(f, "; %s, %s, threat zone %s)",
-		l->region ? l->region : "no region declared",
-		l->media ? l->media : "no media declared",
-		l->threat ? l->threat : "not declared");
+		fprintf(f, "%s%s", l->path, l->path[0] == '/' ? "" :
+			" in the repository");
+	fputs(";", f);
+	if (l->region)
+		fprintf(f, " %s,", l->region);
+	else
+		missing[nmissing++] = "region";
+	if (l->media)
+		fprintf(f, " %s%s", l->media, l->threat || nmissing ? "," : "");
+	else
+		missing[nmissing++] = "media";
+	if (l->threat)
+		fprintf(f, " threat zone %s%s", l->threat, nmissing ? "," : "");
+	else
+		missing[nmissing++] = "threat zone";
+	for (size_t i = 0; i < nmissing; i++)
+		fprintf(f, "%s%s", i == 0 ? " no " : i + 1 == nmissing ?
+			" or " : ", ", missing[i]);
+	if (nmissing)
+		fputs(" declared", f);
+	fputs(")", f);
 }
 
 static void put_list(FILE *f, char *const *items, size_t n)
