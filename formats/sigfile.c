@@ -416,10 +416,30 @@ static int parse_doc(struct loader *ld, xmlDoc *doc)
 	return sigset_link(ld->s, ld->shown, ld->err);
 }
 
+struct first_error {
+	int line;
+	char msg[200];
+};
+
+/* Keep the first parser error: later ones are usually its echoes. */
+static void on_xml_error(void *user, xmlError *e)
+{
+	xmlParserCtxt *ctxt = user;
+	struct first_error *fe = ctxt ? ctxt->_private : NULL;
+
+	if (!fe || fe->msg[0] || !e || e->level < XML_ERR_ERROR)
+		return;
+	fe->line = e->line;
+	snprintf(fe->msg, sizeof(fe->msg), "%s",
+		 e->message ? e->message : "not XML");
+	fe->msg[strcspn(fe->msg, "\n")] = '\0';
+}
+
 int sigset_load_droid_mem(struct sigset **out, const char *buf, size_t len,
 			  const char *shown, struct custos_err *err)
 {
 	struct loader ld = { .shown = shown, .err = err };
+	struct first_error fe = { 0, "" };
 	xmlParserCtxt *ctxt;
 	xmlDoc *doc;
 	int rc = -1;
@@ -435,18 +455,15 @@ int sigset_load_droid_mem(struct sigset **out, const char *buf, size_t len,
 		xmlFreeParserCtxt(ctxt);
 		return err_nomem(err);
 	}
+	ctxt->_private = &fe;
+	ctxt->sax->serror = on_xml_error;
 	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, shown, NULL,
 				XML_PARSE_NONET | XML_PARSE_BIG_LINES |
 				XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (!doc) {
-		const xmlError *e = xmlCtxtGetLastError(ctxt);
-
 		err_set(err, CUSTOS_EFORMAT, shown,
 			"malformed signature file '%s' line %d: %s", shown,
-			e ? e->line : 0,
-			e && e->message ? e->message : "not XML");
-		/* libxml2 messages end in a newline: drop it */
-		err->msg[strcspn(err->msg, "\n")] = '\0';
+			fe.line, fe.msg[0] ? fe.msg : "not XML");
 	} else {
 		rc = parse_doc(&ld, doc);
 		xmlFreeDoc(doc);
