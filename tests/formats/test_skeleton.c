@@ -1,0 +1,160 @@
+/*
+ * tests/formats/test_skeleton.c - accuracy on the skeleton corpus
+ * (shared/corpora/formats, manifest.tsv) with DROID_SignatureFile_V122:
+ * binary skeletons must be >= 99.5% exact or among the acceptable PUIDs,
+ * UNKNOWN rows must stay unidentified. Container skeletons are counted
+ * and printed (their target applies once the container engine is in).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "formats/identify.h"
+
+#define CORPUS CUSTOS_SHARED_DIR "/corpora/formats/"
+#define PRONOM CUSTOS_SHARED_DIR "/corpora/pronom/"
+
+struct tally {
+	unsigned total, exact, acceptable, several, wrong;
+};
+
+/* Is PUID in the ';'-separated LIST? */
+static bool in_list(const char *list, const char *puid)
+{
+	size_t n = strlen(puid);
+
+	for (const char *p = list; p && *p;) {
+		size_t len = strcspn(p, ";");
+
+		if (len == n && !strncmp(p, puid, n))
+			return true;
+		p += len + (p[len] == ';');
+	}
+	return false;
+}
+
+static void judge(const struct fmt_result *r, const char *expected,
+		  const char *acceptable, struct tally *t, const char *path)
+{
+	bool unknown = !strcmp(expected, "UNKNOWN");
+	size_t good = 0, has_exp = 0;
+
+	t->total++;
+	for (size_t i = 0; i < r->nmatches; i++) {
+		const char *p = r->matches[i].puid;
+
+		has_exp += !strcmp(p, expected);
+		good += !strcmp(p, expected) || in_list(acceptable, p);
+	}
+	if ((unknown && r->nmatches == 0) ||
+	    (r->nmatches == 1 && has_exp))
+		t->exact++;
+	else if (r->nmatches && good == r->nmatches)
+		t->acceptable++;
+	else if (has_exp)
+		t->several++;
+	else {
+		t->wrong++;
+		if (!strncmp(path, "skeleton/container/", 19))
+			return;         /* 290 of them until containers land */
+		printf("  wrong: %s expected %s got %s\n", path, expected,
+		       r->nmatches ? r->matches[0].puid : "nothing");
+	}
+}
+
+static int split_tabs(char *line, char **col, int max)
+{
+	int n = 0;
+
+	for (char *p = line; n < max;) {
+		col[n++] = p;
+		p = strchr(p, '\t');
+		if (!p)
+			break;
+		*p++ = '\0';
+	}
+	return n;
+}
+
+static void run_corpus(struct fmt_identifier *id, struct tally *bin,
+		       struct tally *cont)
+{
+	FILE *f = fopen(CORPUS "manifest.tsv", "r");
+	struct fmt_scan *scan = NULL;
+	struct fmt_result *res = malloc(sizeof(*res));
+	struct custos_err err;
+	char line[8192], path[4096];
+
+	assert_non_null(f);
+	assert_non_null(res);
+	assert_int_equal(fmt_scan_new(&scan, id, &err), 0);
+	assert_non_null(fgets(line, sizeof(line), f));         /* header */
+	while (fgets(line, sizeof(line), f)) {
+		char *col[6];
+		int fd;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (split_tabs(line, col, 6) < 5 ||
+		    strncmp(col[0], "skeleton/", 9))
+			continue;
+		snprintf(path, sizeof(path), CORPUS "%s", col[0]);
+		fd = open(path, O_RDONLY);
+		assert_true(fd >= 0);
+		assert_int_equal(fmt_identify_fd(scan, fd, path, path, res, &err), 0);
+		close(fd);
+		judge(res, col[3], col[4],
+		      strncmp(col[0], "skeleton/container/", 19) ? bin : cont,
+		      col[0]);
+	}
+	fclose(f);
+	fmt_scan_free(scan);
+	free(res);
+}
+
+static void skeleton__v122_accuracy(void **state)
+{
+	struct fmt_identifier *id = NULL;
+	struct custos_err err;
+	struct tally bin = { 0 }, cont = { 0 };
+	double pct;
+
+	(void)state;
+	if (access(CORPUS "manifest.tsv", R_OK) ||
+	    access(PRONOM "DROID_SignatureFile_V122.xml", R_OK))
+		skip();
+	if (fmt_identifier_load(&id, PRONOM "DROID_SignatureFile_V122.xml",
+				PRONOM "container-signature-20260119.xml", &err))
+		fail_msg("%s", err.msg);
+	assert_string_equal(fmt_identifier_version(id), "V122");
+	run_corpus(id, &bin, &cont);
+	pct = 100.0 * (bin.exact + bin.acceptable) / (bin.total ? bin.total : 1);
+	printf("binary skeletons: %u files, %u exact, %u among acceptable, "
+	       "%u correct among several, %u wrong: %.2f%%\n", bin.total,
+	       bin.exact, bin.acceptable, bin.several, bin.wrong, pct);
+	printf("container skeletons: %u files, %u exact, %u among acceptable, "
+	       "%u among several, %u wrong (container engine: %s)\n",
+	       cont.total, cont.exact, cont.acceptable, cont.several, cont.wrong,
+	       cont.exact > cont.total / 2 ? "present" : "not linked yet");
+	assert_int_equal(bin.total, 2235);
+	assert_true(pct >= 99.5);
+	assert_int_equal(bin.wrong, 0);
+	assert_int_equal(cont.total, 296);
+	fmt_identifier_free(id);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(skeleton__v122_accuracy),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
