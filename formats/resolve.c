@@ -62,7 +62,7 @@ static struct fmt_hit *hit_add(struct hits *h, const struct sig_format *f,
 	memset(x, 0, sizeof(*x));
 	x->f = f;
 	x->basis = basis;
-	snprintf(x->puid, sizeof(x->puid), "%s", puid);
+	snprintf(x->puid, sizeof(x->puid), "%.*s", (int)sizeof(x->puid) - 1, puid);
 	return x;
 }
 
