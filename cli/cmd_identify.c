@@ -80,7 +80,7 @@ static char *render_json(const char *path, uint64_t size,
 	json_object_set_new(o, "path", json_stringn_nocheck(path, strlen(path)));
 	json_object_set_new(o, "size", json_integer((json_int_t)size));
 	json_object_set_new(o, "matches", arr);
-	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
+	s = json_dumps(o, JSON_PRESERVE_ORDER |
 			  JSON_ENSURE_ASCII);
 	json_decref(o);
 	return s;
