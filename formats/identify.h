@@ -95,6 +95,11 @@ int fmt_scan_block(struct fmt_scan *s, const unsigned char *buf, size_t len);
  * 0, or -1 with *err (out of memory). */
 int fmt_scan_finish(struct fmt_scan *s, const char *filename, uint64_t size,
 		    int fd, struct fmt_result *res, struct custos_err *err);
+/* The same as fmt_scan_block with the signature of core/fileio.h's
+ * struct fio_sink block callback (ARG is the struct fmt_scan *), so one
+ * fio_readpass() feeds digests and identification together. Always 0. */
+int fmt_scan_sink(void *arg, const unsigned char *buf, size_t len,
+		  struct custos_err *err);
 /* Forget what was fed, ready for the next file. */
 void fmt_scan_reset(struct fmt_scan *s);
 void fmt_scan_free(struct fmt_scan *s);                     /* NULL ok */

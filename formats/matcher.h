@@ -12,7 +12,7 @@
 
 /* Work budget per ByteSequence (anchor tries + fragment tries). A noisy
  * signature that exhausts it does not match (bounded cost per file). */
-#define SIG_MATCH_BUDGET 200000u
+#define SIG_MATCH_BUDGET 50000u
 
 struct sig_segment {
 	const unsigned char *buf;

@@ -86,6 +86,13 @@ int fmt_scan_block(struct fmt_scan *s, const unsigned char *buf, size_t len)
 	return 0;
 }
 
+int fmt_scan_sink(void *arg, const unsigned char *buf, size_t len,
+		  struct custos_err *err)
+{
+	(void)err;
+	return fmt_scan_block(arg, buf, len);
+}
+
 /* Rotate the ring so the oldest byte is first (in place, reversals). */
 static void reverse(unsigned char *b, size_t n)
 {

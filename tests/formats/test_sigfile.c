@@ -11,6 +11,9 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
+
+#include "core/fileio.h"
 #include "fmt_test_util.h"
 
 #define HEAD "<?xml version=\"1.0\"?>\n<FFSignatureFile Version=\"7\" " \
@@ -265,6 +268,37 @@ static void sigfile__malformed_names_the_line(void **state)
 	expect_load_error("<nothing/>", "not FFSignatureFile");
 }
 
+/* The single read pass: core's fio_readpass feeds the scan as a sink. */
+static void sigfile__readpass_sink(void **state)
+{
+	struct fmt_identifier *id = load_one(
+		BOF(SUB("1", "0", " SubSeqMaxOffset=\"0\"", "<Sequence>4746</Sequence>")));
+	const char *path = fmt_test_write("GF and more");
+	struct fio_sink sink = { fmt_scan_sink, NULL };
+	struct fmt_scan *s = NULL;
+	struct fmt_result r;
+	struct custos_err err;
+	unsigned char buf[4];
+	uint64_t total = 0;
+	int fd;
+
+	(void)state;
+	assert_int_equal(fmt_scan_new(&s, id, &err), 0);
+	sink.arg = s;
+	fd = fio_open_regular(AT_FDCWD, path, path, &err);
+	assert_true(fd >= 0);
+	assert_int_equal(fio_readpass(fd, path, buf, sizeof(buf), NULL, &sink,
+				      &total, &err), 0);
+	assert_int_equal(total, 11);
+	assert_int_equal(fmt_scan_finish(s, path, total, fd, &r, &err), 0);
+	assert_int_equal(r.nmatches, 1);
+	assert_string_equal(r.matches[0].puid, "fmt/1");
+	close(fd);
+	unlink(path);
+	fmt_scan_free(s);
+	fmt_identifier_free(id);
+}
+
 /* Beyond FMT_WHOLE_MAX only head and tail are kept: EOF still found. */
 static void sigfile__streaming_large_file(void **state)
 {
@@ -302,6 +336,7 @@ int main(void)
 		cmocka_unit_test(sigfile__extension_fallback),
 		cmocka_unit_test(sigfile__malformed_names_the_line),
 		cmocka_unit_test(sigfile__streaming_large_file),
+		cmocka_unit_test(sigfile__readpass_sink),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
