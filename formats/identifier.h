@@ -23,7 +23,12 @@ struct fmt_identifier {
 	size_t head, tail;              /* window sizes */
 	size_t seenwords;               /* uint64 words per key bitset */
 	uint32_t maxseqs;               /* most ByteSequences in a signature */
+	bool verify_all;                /* test seam: bypass the prefilter */
 };
+
+/* Test seam: with ON false every signature is verified (no prefilter),
+ * the naive reference the prefilter must agree with. */
+void fmt_identifier_set_prefilter(struct fmt_identifier *id, bool on);
 
 struct fmt_scan {
 	const struct fmt_identifier *id;

@@ -98,6 +98,11 @@ void fmt_identifier_free(struct fmt_identifier *id)
 	free(id);
 }
 
+void fmt_identifier_set_prefilter(struct fmt_identifier *id, bool on)
+{
+	id->verify_all = !on;
+}
+
 const char *fmt_identifier_version(const struct fmt_identifier *id)
 {
 	return id->sigs->version;

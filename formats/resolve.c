@@ -96,7 +96,8 @@ static void match_signatures(struct fmt_scan *s, const struct sig_view *v,
 	for (uint32_t i = 0; i < set->ninternals; i++) {
 		const struct sig_internal *is = &set->internals[i];
 
-		if (!is->nformats || !keys_present(is, head, tail) ||
+		if (!is->nformats ||
+		    (!id->verify_all && !keys_present(is, head, tail)) ||
 		    !sig_internal_match(is, v, s->spans))
 			continue;
 		for (uint32_t k = 0; k < is->nformats; k++) {

@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "formats/identify.h"
+#include "formats/identifier.h"
 
 #define CORPUS CUSTOS_SHARED_DIR "/corpora/formats/"
 #define PRONOM CUSTOS_SHARED_DIR "/corpora/pronom/"
@@ -150,10 +150,70 @@ static void skeleton__v122_accuracy(void **state)
 	fmt_identifier_free(id);
 }
 
+static void puids(const struct fmt_result *r, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < r->nmatches && n < cap; i++)
+		n += (size_t)snprintf(out + n, cap - n, "%s %s|", r->matches[i].puid,
+				      r->matches[i].evidence);
+}
+
+/* The prefilter never changes an answer: compare with verifying every
+ * signature on every skeleton (the naive reference). */
+static void skeleton__prefilter_matches_naive(void **state)
+{
+	struct fmt_identifier *id = NULL;
+	struct fmt_scan *scan = NULL;
+	struct fmt_result *a = malloc(sizeof(*a)), *b = malloc(sizeof(*b));
+	struct custos_err err;
+	char line[8192], path[16384], pa[4096], pb[4096];
+	FILE *f;
+	unsigned n = 0;
+
+	(void)state;
+	if (access(CORPUS "manifest.tsv", R_OK) ||
+	    access(PRONOM "DROID_SignatureFile_V122.xml", R_OK))
+		skip();
+	assert_int_equal(fmt_identifier_load(&id, PRONOM "DROID_SignatureFile_V122.xml",
+					     NULL, &err), 0);
+	assert_int_equal(fmt_scan_new(&scan, id, &err), 0);
+	f = fopen(CORPUS "manifest.tsv", "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		int fd;
+
+		line[strcspn(line, "\t")] = '\0';
+		if (strncmp(line, "skeleton/", 9))
+			continue;
+		snprintf(path, sizeof(path), CORPUS "%s", line);
+		fd = open(path, O_RDONLY);
+		assert_true(fd >= 0);
+		fmt_identifier_set_prefilter(id, true);
+		assert_int_equal(fmt_identify_fd(scan, fd, path, path, a, &err), 0);
+		fmt_identifier_set_prefilter(id, false);
+		assert_int_equal(fmt_identify_fd(scan, fd, path, path, b, &err), 0);
+		close(fd);
+		puids(a, pa, sizeof(pa));
+		puids(b, pb, sizeof(pb));
+		if (strcmp(pa, pb))
+			fail_msg("%s: prefilter '%s', naive '%s'", line, pa, pb);
+		n++;
+	}
+	assert_int_equal(n, 2531);
+	fclose(f);
+	fmt_scan_free(scan);
+	fmt_identifier_free(id);
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(skeleton__v122_accuracy),
+		cmocka_unit_test(skeleton__prefilter_matches_naive),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
