@@ -86,61 +86,83 @@ static char *render_json(const char *path, uint64_t size,
 	return s;
 }
 
-/* Append to a growing line; false on OOM. */
-static bool cat(char **buf, size_t *len, size_t *cap, const char *s)
+/* A growing output line; ok turns false on OOM and stays false. */
+struct line {
+	char *buf;
+	size_t len, cap;
+	bool ok;
+};
+
+static void put(struct line *l, const char *s)
 {
 	size_t n = strlen(s);
 
-	if (*len + n + 1 > *cap) {
-		size_t c = (*cap + n + 1) * 2;
-		char *g = realloc(*buf, c);
+	if (!l->ok)
+		return;
+	if (l->len + n + 1 > l->cap) {
+		size_t c = (l->cap + n + 1) * 2;
+		char *g = realloc(l->buf, c);
 
-		if (!g)
-			return false;
-		*buf = g;
-		*cap = c;
+		if (!g) {
+			l->ok = false;
+			return;
+		}
+		l->buf = g;
+		l->cap = c;
 	}
-	memcpy(*buf + *len, s, n + 1);
-	*len += n;
-	return true;
+	memcpy(l->buf + l->len, s, n + 1);
+	l->len += n;
 }
 
+/* One column: field COL of every match, joined by SEP. */
+static void put_column(struct line *l, const struct fmt_result *r, int col,
+		       const char *sep)
+{
+	for (size_t i = 0; i < r->nmatches; i++) {
+		const struct fmt_match *m = &r->matches[i];
+
+		if (i)
+			put(l, sep);
+		switch (col) {
+		case 0:
+			put(l, m->puid);
+			break;
+		case 1:
+			put(l, m->name);
+			if (*m->version) {
+				put(l, " ");
+				put(l, m->version);
+			}
+			break;
+		case 2:
+			put(l, fmt_basis_name(m->basis));
+			break;
+		default:
+			for (size_t k = 0; k < m->nwarnings; k++) {
+				put(l, k ? ", " : "");
+				put(l, m->warnings[k]);
+			}
+		}
+	}
+}
+
+/* PATH TAB PUIDS TAB NAMES TAB BASES TAB WARNINGS (UNKNOWN if none). */
 static char *render_text(const char *path, const struct fmt_result *r)
 {
-	char *b = NULL;
-	size_t len = 0, cap = 0;
-	bool ok = cat(&b, &len, &cap, path) && cat(&b, &len, &cap, "\t");
+	struct line l = { NULL, 0, 0, true };
 
+	put(&l, path);
 	if (r->nmatches == 0)
-		ok = ok && cat(&b, &len, &cap, "UNKNOWN\t\t\t");
+		put(&l, "\tUNKNOWN\t\t\t");
 	for (int col = 0; col < 4 && r->nmatches; col++) {
-		for (size_t i = 0; i < r->nmatches && ok; i++) {
-			const struct fmt_match *m = &r->matches[i];
-
-			if (i)
-				ok = cat(&b, &len, &cap, col == 0 ? "," : "; ");
-			if (col == 0)
-				ok = ok && cat(&b, &len, &cap, m->puid);
-			else if (col == 1)
-				ok = ok && cat(&b, &len, &cap, m->name) &&
-				     (!*m->version || (cat(&b, &len, &cap, " ") &&
-						      cat(&b, &len, &cap, m->version)));
-			else if (col == 2)
-				ok = ok && cat(&b, &len, &cap,
-					       fmt_basis_name(m->basis));
-			else
-				for (size_t k = 0; k < m->nwarnings && ok; k++)
-					ok = (!k || cat(&b, &len, &cap, ", ")) &&
-					     cat(&b, &len, &cap, m->warnings[k]);
-		}
-		if (col < 3)
-			ok = ok && cat(&b, &len, &cap, "\t");
+		put(&l, "\t");
+		put_column(&l, r, col, col == 0 ? "," : "; ");
 	}
-	if (!ok) {
-		free(b);
+	if (!l.ok) {
+		free(l.buf);
 		return NULL;
 	}
-	return b;
+	return l.buf;
 }
 
 static int identify_one(void *ctx, size_t idx, unsigned worker)

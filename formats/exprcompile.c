@@ -328,13 +328,54 @@ static bool is_unbounded(const struct item *it)
 	return it->kind == IT_GAP && it->gmax == SIG_NO_MAX;
 }
 
+/* A leading (BOF/Variable) or trailing (EOF) bounded gap widens the
+ * window of the anchored subsequence; drop it from [*lo, *hi]. */
+static void fold_edge_gap(struct cx *cx, enum sig_ref ref, long *lo, long *hi,
+			  uint64_t *minoff, uint64_t *maxoff)
+{
+	long at = ref == SIG_REF_EOF ? *hi : *lo;
+	const struct item *it;
+
+	if (*lo > *hi)
+		return;
+	it = &cx->items[at];
+	if (it->kind != IT_GAP || is_unbounded(it))
+		return;
+	*minoff += it->gmin;
+	if (*maxoff != SIG_NO_MAX)
+		*maxoff += it->gmax;
+	if (ref == SIG_REF_EOF)
+		--*hi;
+	else
+		++*lo;
+}
+
+/* Offsets of subsequence K (items START..END-1, END the gap after it). */
+static void set_offsets(struct cx *cx, enum sig_ref ref, uint32_t k,
+			uint32_t nsubs, long start, long end, uint64_t minoff,
+			uint64_t maxoff, struct sig_subseq *ss)
+{
+	ss->maxoff = SIG_NO_MAX;
+	if (ref != SIG_REF_EOF && k == 0) {
+		ss->minoff = minoff;
+		ss->maxoff = maxoff;
+	} else if (ref != SIG_REF_EOF) {
+		ss->minoff = cx->items[start - 1].gmin;
+	} else if (k + 1 < nsubs) {          /* EOF: the gap after this one */
+		ss->minoff = cx->items[end].gmin;
+	} else {
+		ss->minoff = minoff;
+		ss->maxoff = maxoff;
+	}
+}
+
 int sig_compile_expr(struct arena *a, const char *expr, enum sig_ref ref,
 		     uint64_t minoff, uint64_t maxoff, struct sig_byteseq *bs,
 		     char *why, size_t whylen)
 {
 	struct cx *cx = arena_alloc(a, sizeof(*cx));
-	long lo, hi, k = 0;
-	uint32_t nsubs = 1;
+	long lo, hi, start;
+	uint32_t nsubs = 1, k = 0;
 
 	if (!cx)
 		return snprintf(why, whylen, "out of memory"), -1;
@@ -345,20 +386,7 @@ int sig_compile_expr(struct arena *a, const char *expr, enum sig_ref ref,
 		return -1;
 	lo = 0;
 	hi = (long)cx->n - 1;
-	/* a leading (BOF/Variable) or trailing (EOF) bounded gap widens the
-	 * window of the anchored subsequence */
-	if (ref != SIG_REF_EOF && lo <= hi && cx->items[lo].kind == IT_GAP &&
-	    !is_unbounded(&cx->items[lo])) {
-		minoff += cx->items[lo].gmin;
-		maxoff = maxoff == SIG_NO_MAX ? maxoff : maxoff + cx->items[lo].gmax;
-		lo++;
-	}
-	if (ref == SIG_REF_EOF && lo <= hi && cx->items[hi].kind == IT_GAP &&
-	    !is_unbounded(&cx->items[hi])) {
-		minoff += cx->items[hi].gmin;
-		maxoff = maxoff == SIG_NO_MAX ? maxoff : maxoff + cx->items[hi].gmax;
-		hi--;
-	}
+	fold_edge_gap(cx, ref, &lo, &hi, &minoff, &maxoff);
 	if (lo > hi || is_unbounded(&cx->items[lo]) || is_unbounded(&cx->items[hi]))
 		return WHY("expression must start and end with bytes");
 	for (long i = lo; i <= hi; i++)
@@ -369,26 +397,14 @@ int sig_compile_expr(struct arena *a, const char *expr, enum sig_ref ref,
 	bs->subs = arena_calloc(a, nsubs, sizeof(*bs->subs));
 	if (!bs->subs)
 		return WHY("out of memory");
-	for (long start = lo, i = lo; i <= hi + 1; i++) {
-		struct sig_subseq *ss;
-
+	start = lo;
+	for (long i = lo; i <= hi + 1; i++) {
 		if (i <= hi && !is_unbounded(&cx->items[i]))
 			continue;
-		ss = &bs->subs[k];
-		if (build_subseq(cx, start, i - 1, ss))
+		if (build_subseq(cx, start, i - 1, &bs->subs[k]))
 			return -1;
-		ss->maxoff = SIG_NO_MAX;
-		if (k == 0 && ref != SIG_REF_EOF) {
-			ss->minoff = minoff;
-			ss->maxoff = maxoff;
-		} else if (ref != SIG_REF_EOF) {
-			ss->minoff = cx->items[start - 1].gmin;
-		} else if (i <= hi) {            /* EOF: gap after this one */
-			ss->minoff = cx->items[i].gmin;
-		} else {
-			ss->minoff = minoff;
-			ss->maxoff = maxoff;
-		}
+		set_offsets(cx, ref, k, nsubs, start, i, minoff, maxoff,
+			    &bs->subs[k]);
 		k++;
 		start = i + 1;
 	}

@@ -124,11 +124,11 @@ static int parse_anchor(struct loader *ld, const xmlNode *n,
 	return rc;
 }
 
-/* Fill the fragment groups of one side (NAME) of SUB into *groups. */
-static int parse_side(struct loader *ld, const xmlNode *sub, const char *name,
-		      struct sig_fgroup **groups, uint32_t *ngroups)
+/* Count the fragment Positions of side NAME and size their groups. */
+static int side_groups(struct loader *ld, const xmlNode *sub, const char *name,
+		       struct sig_fgroup **groups, uint32_t *ngroups)
 {
-	uint64_t maxpos = 0, pos, lo, hi;
+	uint64_t maxpos = 0, pos;
 	struct sig_fgroup *g;
 
 	for (const xmlNode *c = sub->children; c; c = c->next) {
@@ -148,10 +148,8 @@ static int parse_side(struct loader *ld, const xmlNode *sub, const char *name,
 		return err_nomem(ld->err);
 	*groups = g;
 	for (const xmlNode *c = sub->children; c; c = c->next)
-		if (is_elem(c, name)) {
-			num_attr(ld, c, "Position", -1, &pos);
+		if (is_elem(c, name) && !num_attr(ld, c, "Position", -1, &pos))
 			g[pos - 1].nalts++;
-		}
 	for (uint64_t i = 0; i < maxpos; i++) {
 		if (!g[i].nalts)
 			return fail(ld, sub, "fragment Positions are not contiguous");
@@ -161,33 +159,53 @@ static int parse_side(struct loader *ld, const xmlNode *sub, const char *name,
 			return err_nomem(ld->err);
 		g[i].nalts = 0;
 	}
-	for (const xmlNode *c = sub->children; c; c = c->next) {
-		struct sig_frag *f;
-		xmlChar *text;
-		char why[160], msg[200];
-		int rc;
+	return 0;
+}
 
+/* One Left/RightFragment element C into the next slot of group G. */
+static int parse_fragment(struct loader *ld, const xmlNode *c,
+			  const char *name, struct sig_fgroup *g)
+{
+	struct sig_frag *f = &g->alts[g->nalts++];
+	char why[160], msg[200];
+	uint64_t lo, hi;
+	xmlChar *text;
+	int rc;
+
+	if (num_attr(ld, c, "MinOffset", 0, &lo) ||
+	    num_attr(ld, c, "MaxOffset", (int64_t)lo, &hi))
+		return -1;
+	if (hi < lo || hi > UINT32_MAX)
+		return fail(ld, c, "bad MinOffset/MaxOffset");
+	text = xmlNodeGetContent(c);
+	if (!text)
+		return err_nomem(ld->err);
+	rc = sig_parse_fragment(&ld->s->arena, (const char *)text, f, why,
+				sizeof(why));
+	xmlFree(text);
+	if (rc) {
+		snprintf(msg, sizeof(msg), "bad %s: %s", name, why);
+		return fail(ld, c, msg);
+	}
+	f->min = (uint32_t)lo;
+	f->max = (uint32_t)hi;
+	return 0;
+}
+
+/* Fill the fragment groups of one side (NAME) of SUB into *groups. */
+static int parse_side(struct loader *ld, const xmlNode *sub, const char *name,
+		      struct sig_fgroup **groups, uint32_t *ngroups)
+{
+	uint64_t pos;
+
+	if (side_groups(ld, sub, name, groups, ngroups))
+		return -1;
+	for (const xmlNode *c = sub->children; c; c = c->next) {
 		if (!is_elem(c, name))
 			continue;
 		num_attr(ld, c, "Position", -1, &pos);
-		if (num_attr(ld, c, "MinOffset", 0, &lo) ||
-		    num_attr(ld, c, "MaxOffset", (int64_t)lo, &hi))
+		if (parse_fragment(ld, c, name, &(*groups)[pos - 1]))
 			return -1;
-		if (hi < lo || hi > UINT32_MAX)
-			return fail(ld, c, "bad MinOffset/MaxOffset");
-		f = &g[pos - 1].alts[g[pos - 1].nalts++];
-		text = xmlNodeGetContent(c);
-		if (!text)
-			return err_nomem(ld->err);
-		rc = sig_parse_fragment(&ld->s->arena, (const char *)text, f,
-					why, sizeof(why));
-		xmlFree(text);
-		if (rc) {
-			snprintf(msg, sizeof(msg), "bad %s: %s", name, why);
-			return fail(ld, c, msg);
-		}
-		f->min = (uint32_t)lo;
-		f->max = (uint32_t)hi;
 	}
 	return 0;
 }
