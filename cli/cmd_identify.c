@@ -6,6 +6,7 @@
  * and tail windows of each file are read.
  */
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,8 @@ struct run {
 	struct item items[IDENTIFY_BATCH];
 	size_t n;
 	bool failed;                    /* some file could not be read */
+	bool progress;                  /* stderr is a terminal, not --json */
+	uint64_t done;                  /* files printed so far */
 	int fatal;                      /* exit code if the run must stop */
 };
 
@@ -215,7 +218,10 @@ static void flush_batch(struct run *run)
 		free(it->out);
 		memset(it, 0, sizeof(*it));
 	}
+	run->done += run->n;
 	run->n = 0;
+	if (run->progress)
+		fprintf(stderr, "\ridentified %" PRIu64 " files", run->done);
 }
 
 static int add_path(struct run *run, char *path)
@@ -318,6 +324,8 @@ static int run_all(struct run *run, char **paths, int npaths)
 		if (add_arg(run, paths[i]))
 			return CLI_EXIT_FAILED;
 	flush_batch(run);
+	if (run->progress && run->done)
+		fputc('\n', stderr);
 	return run->failed ? CLI_EXIT_FAILED : CLI_EXIT_OK;
 }
 
@@ -346,6 +354,8 @@ int cmd_identify(int argc, char **argv)
 		goto out;
 	run->id = id;
 	run->json = o.json;
+	/* a progress line only when it cannot mix with the results */
+	run->progress = !o.json && cli_stderr_is_tty() && !isatty(STDOUT_FILENO);
 	run->nworkers = o.jobs ? o.jobs : pool_default_workers();
 	run->scans = calloc(run->nworkers, sizeof(*run->scans));
 	if (!run->scans)
