@@ -12,7 +12,7 @@
  * Limits: a file of at most FMT_WHOLE_MAX bytes is matched whole (so
  * unbounded subsequences see all of it, as DROID with no scan limit).
  * For larger files: HEAD = the furthest BOF offset the signatures need, at least
- * FMT_WINDOW_MIN, at most FMT_WINDOW_MAX (V122: 136 KiB); TAIL likewise
+ * FMT_WINDOW_MIN, at most FMT_WINDOW_MAX (V122: 152 KiB); TAIL likewise
  * for EOF offsets (V122: 132 KiB). BOF sequences (including their later,
  * unbounded subsequences) are matched within HEAD, EOF sequences within
  * TAIL, Variable sequences in HEAD and then TAIL; each ByteSequence gets
