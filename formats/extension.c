@@ -15,6 +15,7 @@ struct ext_list {
 
 struct ext_index {
 	struct strmap *map;         /* ext -> struct ext_list * */
+	struct strmap *claimed;     /* ext of a format with signatures -> x */
 };
 
 static int list_add(struct ext_list *l, uint32_t idx)
@@ -38,11 +39,14 @@ int ext_index_build(struct ext_index **out, const struct sigset *s,
 	struct ext_index *x = calloc(1, sizeof(*x));
 
 	*out = NULL;
-	if (!x || !(x->map = strmap_new()))
+	if (!x || !(x->map = strmap_new()) || !(x->claimed = strmap_new()))
 		goto nomem;
 	for (uint32_t i = 0; i < s->nformats; i++) {
 		const struct sig_format *f = &s->formats[i];
 
+		for (uint32_t k = 0; f->nsigs && k < f->nexts; k++)
+			if (strmap_put(x->claimed, f->exts[k], x))
+				goto nomem;
 		if (f->nsigs)
 			continue;
 		for (uint32_t k = 0; k < f->nexts; k++) {
@@ -75,6 +79,11 @@ const uint32_t *ext_index_lookup(const struct ext_index *x, const char *ext,
 	return l ? l->v : NULL;
 }
 
+bool ext_index_claimed(const struct ext_index *x, const char *ext)
+{
+	return *ext && strmap_get(x->claimed, ext) != NULL;
+}
+
 void ext_index_free(struct ext_index *x)
 {
 	size_t pos = 0;
@@ -90,6 +99,7 @@ void ext_index_free(struct ext_index *x)
 		free(l);
 	}
 	strmap_free(x->map);
+	strmap_free(x->claimed);
 	free(x);
 }
 

@@ -17,6 +17,10 @@ int ext_index_build(struct ext_index **out, const struct sigset *s,
 /* Formats without signatures listing EXT (lower case); *n their count. */
 const uint32_t *ext_index_lookup(const struct ext_index *x, const char *ext,
 				 uint32_t *n);
+/* True if a format WITH a signature lists EXT: such a file whose
+ * signatures all failed is not guessed to be text (siegfried's rule that
+ * extension evidence outranks the text heuristic, siegfried#257). */
+bool ext_index_claimed(const struct ext_index *x, const char *ext);
 void ext_index_free(struct ext_index *x);   /* NULL ok */
 
 /* Lower-cased extension of FILENAME's last component into OUT ("" if

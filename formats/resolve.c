@@ -152,7 +152,9 @@ static void match_containers(const struct fmt_identifier *id, int fd,
 	}
 }
 
-/* Nothing matched: tentative formats by extension, or the text test. */
+/* Nothing matched: tentative formats by extension (narrowed to plain
+ * text when the content is text and that is a candidate), else the text
+ * heuristic unless the extension belongs to a format with signatures. */
 static void match_fallback(const struct fmt_identifier *id,
 			   const struct sig_view *v, const char *ext,
 			   struct hits *h)
@@ -178,7 +180,8 @@ static void match_fallback(const struct fmt_identifier *id,
 				 f == id->text ? "; content is " : "",
 				 f == id->text ? text_kind_name(tk) : "");
 	}
-	if (h->n || tk == TEXT_NONE || !id->text)
+	if (h->n || tk == TEXT_NONE || !id->text ||
+	    ext_index_claimed(id->ext, ext))
 		return;
 	x = hit_add(h, id->text, id->text->puid, FMT_BASIS_SIGNATURE);
 	if (x)

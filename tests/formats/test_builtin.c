@@ -207,6 +207,10 @@ static void builtin__text(void **state)
 	assert_non_null(strstr(m->evidence, "UTF-16LE with BOM"));
 	m = EXPECT("a,b\n1,2\n", "t.csv", "x-fmt/18");
 	assert_int_equal(m->basis, FMT_BASIS_EXTENSION);
+	/* text named like a format with signatures: not guessed (UNKNOWN) */
+	assert_int_equal(fmt_test_ident(bi, "%PDF-1.4 no end\n", 16, 4,
+					"broken.pdf", &r), 0);
+	assert_int_equal(r.nmatches, 0);
 	/* binary junk: nothing */
 	assert_int_equal(fmt_test_ident(bi, "\x01\x02\x00\x9f\x80", 5, 4,
 					"blob", &r), 0);
