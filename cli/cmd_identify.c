@@ -282,13 +282,44 @@ struct opts {
 	int first_path;
 };
 
+/* Options taking a value, as "--name VALUE" or "--name=VALUE". */
+static const char *const valued[] = { "--signatures", "--container-signatures",
+				      "--jobs" };
+
+/* If A is a valued option, its value (from A or the next argument). */
+static int option_value(int argc, char **argv, int *i, size_t *which,
+			const char **val)
+{
+	const char *a = argv[*i];
+
+	for (size_t k = 0; k < sizeof(valued) / sizeof(valued[0]); k++) {
+		size_t n = strlen(valued[k]);
+
+		if (strncmp(a, valued[k], n) || (a[n] && a[n] != '='))
+			continue;
+		*which = k;
+		if (a[n] == '=') {
+			*val = a + n + 1;
+			return 1;
+		}
+		if (*i + 1 >= argc)
+			return cli_usage_error(cmd_identify_usage,
+					       "%s needs a value", a), -1;
+		*val = argv[++*i];
+		return 1;
+	}
+	return 0;
+}
+
 static int parse_opts(int argc, char **argv, struct opts *o, char **paths,
 		      int *npaths)
 {
 	bool dashdash = false;
 
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
+		const char *a = argv[i], *val = NULL;
+		size_t which = 0;
+		int rc;
 
 		if (dashdash || a[0] != '-' || !a[1]) {
 			paths[(*npaths)++] = argv[i];
@@ -296,21 +327,17 @@ static int parse_opts(int argc, char **argv, struct opts *o, char **paths,
 			dashdash = true;
 		} else if (!strcmp(a, "--json")) {
 			o->json = true;
-		} else if (!strcmp(a, "--signatures") ||
-			   !strcmp(a, "--container-signatures") ||
-			   !strcmp(a, "--jobs")) {
-			if (i + 1 >= argc)
-				return cli_usage_error(cmd_identify_usage,
-						       "%s needs a value", a);
-			if (!strcmp(a, "--signatures"))
-				o->sigs = argv[++i];
-			else if (!strcmp(a, "--container-signatures"))
-				o->csigs = argv[++i];
-			else if (cli_parse_jobs(&o->jobs, argv[++i]))
-				return CLI_EXIT_USAGE;
-		} else {
+		} else if ((rc = option_value(argc, argv, &i, &which, &val)) < 0) {
+			return CLI_EXIT_USAGE;
+		} else if (rc == 0) {
 			return cli_usage_error(cmd_identify_usage,
 					       "unknown option '%s'", a);
+		} else if (which == 0) {
+			o->sigs = val;
+		} else if (which == 1) {
+			o->csigs = val;
+		} else if (cli_parse_jobs(&o->jobs, val)) {
+			return CLI_EXIT_USAGE;
 		}
 	}
 	if (!*npaths)

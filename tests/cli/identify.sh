@@ -28,6 +28,14 @@ set +e
 rc=$?
 [ $rc -eq 3 ] || fail "unreadable file: exit $rc, want 3"
 grep -q 'fmt/18' "$T/out.txt" || fail "other files still printed"
+"$CUSTOS" identify --jobs=3 --signatures "$T/in/a.txt" "$T/in" >/dev/null 2>&1
+[ $? -eq 2 ] || fail "--signatures with a text file: want 2"
+"$CUSTOS" identify --jobs=0 "$T/in" >/dev/null 2>&1
+[ $? -eq 2 ] || fail "--jobs=0: want 2"
+"$CUSTOS" identify --jobs 2 "$T/in" >/dev/null 2>&1
+[ $? -eq 0 ] || fail "--jobs 2: want 0"
+"$CUSTOS" identify --signatures >/dev/null 2>&1
+[ $? -eq 2 ] || fail "--signatures without value: want 2"
 "$CUSTOS" identify --nope "$T/in" >/dev/null 2>&1
 [ $? -eq 2 ] || fail "bad option: want 2"
 "$CUSTOS" identify >/dev/null 2>&1
