@@ -5,7 +5,8 @@
 # byte sequences) are read from a DROID signature file and written back as
 # PRONOM expressions, compiled at start-up by formats/exprcompile.c.
 # Container-only PUIDs (from a container signature file) get metadata only,
-# so container results carry names. Usage:
+# so container results carry names; formats with both kinds keep their
+# byte signatures too (DROID's behaviour, siegfried's -doubleup). Usage:
 #   gen_builtin_table.py DROID_SignatureFile_V122.xml container-sig.xml > builtin_table.c
 import sys
 import xml.etree.ElementTree as ET
@@ -28,6 +29,9 @@ fmt/111 fmt/45 fmt/50 fmt/52 fmt/53 fmt/355 fmt/969
 fmt/96 fmt/97 fmt/98 fmt/99 fmt/100 fmt/471 fmt/102 fmt/103 fmt/101 fmt/1776
 x-fmt/111 x-fmt/18 fmt/817 fmt/1149 fmt/289 fmt/1281 fmt/1355 x-fmt/92 fmt/996
 x-fmt/91 x-fmt/406 x-fmt/407 x-fmt/408 fmt/501 fmt/122 fmt/123 fmt/124 fmt/483
+fmt/39 fmt/40 fmt/125 fmt/126 x-fmt/88 x-fmt/430 fmt/136 fmt/137 fmt/138 fmt/139
+fmt/140 fmt/290 fmt/291 fmt/292 fmt/293 fmt/294 fmt/295 fmt/296 fmt/297 fmt/482
+x-fmt/412
 """.split()
 
 
