@@ -209,11 +209,64 @@ static void skeleton__prefilter_matches_naive(void **state)
 	free(b);
 }
 
+/* The built-in set finds every binary skeleton of the formats it has
+ * signatures for, among its answers. */
+static void skeleton__builtin_own_formats(void **state)
+{
+	struct fmt_identifier *id = NULL;
+	struct fmt_scan *scan = NULL;
+	struct fmt_result *r = malloc(sizeof(*r));
+	struct custos_err err;
+	char line[8192], path[16384];
+	unsigned n = 0, found = 0;
+	FILE *f;
+
+	(void)state;
+	if (access(CORPUS "manifest.tsv", R_OK))
+		skip();
+	assert_int_equal(fmt_identifier_load(&id, NULL, NULL, &err), 0);
+	assert_int_equal(fmt_scan_new(&scan, id, &err), 0);
+	f = fopen(CORPUS "manifest.tsv", "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		char *col[6];
+		const struct sig_format *sf;
+		int fd;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (split_tabs(line, col, 6) < 5 || strncmp(col[0], "skeleton/", 9) ||
+		    !strncmp(col[0], "skeleton/container/", 19))
+			continue;
+		sf = sigset_find_puid(id->sigs, col[3]);
+		if (!sf || !sf->nsigs)
+			continue;
+		snprintf(path, sizeof(path), CORPUS "%s", col[0]);
+		fd = open(path, O_RDONLY);
+		assert_true(fd >= 0);
+		assert_int_equal(fmt_identify_fd(scan, fd, path, path, r, &err), 0);
+		close(fd);
+		n++;
+		for (size_t i = 0; i < r->nmatches; i++)
+			if (!strcmp(r->matches[i].puid, col[3])) {
+				found++;
+				break;
+			}
+	}
+	printf("built-in set: %u of %u skeletons of its formats found\n", found, n);
+	assert_true(n >= 240);
+	assert_int_equal(found, n);
+	fclose(f);
+	fmt_scan_free(scan);
+	fmt_identifier_free(id);
+	free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(skeleton__v122_accuracy),
 		cmocka_unit_test(skeleton__prefilter_matches_naive),
+		cmocka_unit_test(skeleton__builtin_own_formats),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
