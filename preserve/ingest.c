@@ -14,6 +14,8 @@
 #include <jansson.h>
 #include <openssl/rand.h>
 
+#include "core/strbuf.h"
+#include "preserve/bagpath.h"
 #include "preserve/bagwrite.h"
 
 static void random_hex(char *out, size_t nbytes)
@@ -60,17 +62,56 @@ static int choose_ident(struct ingest_ctx *cx, struct custos_err *err)
 	       err_set(err, CUSTOS_EUSAGE, NULL, "identifier too long") : 0;
 }
 
+/* The format record of every payload file, as a tag file of the bag:
+ * path, PUID, format name, version, MIME type, basis. */
+static char *format_records(const struct ingest_ctx *cx)
+{
+	struct strbuf b;
+
+	strbuf_init(&b, (size_t)1 << 30);
+	strbuf_addf(&b, "# format identification by custos %s with %s signatures\n"
+		    "path\tpuid\tformat\tversion\tmime\tbasis\n", CUSTOS_VERSION,
+		    fmt_identifier_version(cx->fid));
+	for (size_t i = 0; i < cx->nitems; i++) {
+		const struct ingest_item *it = &cx->items[i];
+		char *enc = NULL;
+
+		if (bagpath_encode(&enc, it->bagpath) < 0) {
+			strbuf_release(&b);
+			return NULL;
+		}
+		if (it->nformats)
+			strbuf_addf(&b, "%s\t%s\t%s\t%s\t%s\t%s\n", enc, it->fmt.puid,
+				    it->fmt.name, it->fmt.version, it->fmt.mime,
+				    fmt_basis_name(it->fmt.basis));
+		else
+			strbuf_addf(&b, "%s\tUNKNOWN\t\t\t\t\n", enc);
+		free(enc);
+	}
+	if (b.failed) {
+		strbuf_release(&b);
+		return NULL;
+	}
+	return b.data ? b.data : strdup("");
+}
+
 static int write_tags(struct ingest_ctx *cx, struct custos_err *err)
 {
+	char *records = format_records(cx);
+	struct bagwrite_tagfile extra = { "metadata/formats.tsv", records,
+					  records ? strlen(records) : 0 };
 	struct bagwrite_opts wo = { .algs = cx->algs, .info = cx->tags,
-				    .ninfo = cx->ntags };
+				    .ninfo = cx->ntags, .extra = &extra, .nextra = 1 };
 	struct bagwrite_file *bf = calloc(cx->nitems ? cx->nitems : 1, sizeof(*bf));
 	struct bagwrite_tagfile *t = NULL;
 	size_t nt = 0;
 	int rc = -1;
 
-	if (!bf)
+	if (!bf || !records) {
+		free(bf);
+		free(records);
 		return err_nomem(err);
+	}
 	for (size_t i = 0; i < cx->nitems; i++)
 		bf[i] = (struct bagwrite_file){ cx->items[i].bagpath,
 						cx->items[i].size, &cx->items[i].dig };
@@ -92,6 +133,7 @@ static int write_tags(struct ingest_ctx *cx, struct custos_err *err)
 out:
 	bagwrite_tags_free(t, nt);
 	free(bf);
+	free(records);
 	return rc;
 }
 
@@ -144,6 +186,16 @@ static int version_events(struct ingest_ctx *cx, bool verified,
 		 (unsigned long long)cx->res->files);
 	if (add_event(cx, "mes", primary, d, err) < 0)
 		return -1;
+	{
+		size_t known = 0;
+
+		for (size_t i = 0; i < cx->nitems; i++)
+			known += cx->items[i].nformats ? 1 : 0;
+		snprintf(d, sizeof(d), "formats identified (%s signatures): %zu of %zu files; records in metadata/formats.tsv",
+			 fmt_identifier_version(cx->fid), known, cx->nitems);
+		if (add_event(cx, "for", primary, d, err) < 0)
+			return -1;
+	}
 	snprintf(d, sizeof(d), "ingested from %s '%s' as %s", kind_words[cx->kind],
 		 cx->src, cx->dest);
 	if (add_event(cx, "ing", primary, d, err) < 0)
@@ -173,8 +225,13 @@ static int register_version(struct ingest_ctx *cx, bool verified,
 	    catalog_version_add(c, &v, &vid, err) < 0)
 		goto fail;
 	for (size_t i = 0; i < cx->nitems; i++) {
-		struct catalog_file f = { cx->items[i].bagpath, cx->items[i].size,
-					  &cx->items[i].dig, NULL, NULL, NULL, NULL, NULL };
+		const struct ingest_item *it = &cx->items[i];
+		const struct fmt_match *m = it->nformats ? &it->fmt : NULL;
+		struct catalog_file f = {
+			it->bagpath, it->size, &it->dig, m ? m->puid : NULL,
+			m ? m->name : NULL, m ? m->version : NULL, m ? m->mime : NULL,
+			m ? fmt_basis_name(m->basis) : NULL
+		};
 
 		if (catalog_file_add(c, vid, &f, err) < 0)
 			goto fail;
@@ -233,7 +290,7 @@ static int store_version(struct ingest_ctx *cx, struct custos_err *err)
 	struct location *primary = cx->r->locs[0];
 	bool verify = cx->r->policy->verify_after_write;
 
-	if (start_intent(cx, err) < 0)
+	if (repo_formats(cx->r, &cx->fid, err) < 0 || start_intent(cx, err) < 0)
 		return -1;
 	crashpoint("ingest: intent recorded");
 	if (location_check(primary, err) < 0 ||

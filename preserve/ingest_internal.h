@@ -25,6 +25,8 @@ struct ingest_item {
 	struct digest_result dig;
 	struct custos_err err;
 	int failed;
+	struct fmt_match fmt;        /* the first format match */
+	size_t nformats;             /* 0 = unidentified */
 };
 
 struct ingest_ctx {
@@ -41,6 +43,7 @@ struct ingest_ctx {
 	size_t ntags;
 	digest_mask algs;
 	struct location_txn *txn;
+	const struct fmt_identifier *fid;
 	char dest[200];                /* "ID/vN" */
 	char txid[40];
 };

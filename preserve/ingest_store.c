@@ -20,10 +20,13 @@ struct store_run {
 	struct ingest_ctx *cx;
 	int srcfd;
 	unsigned char **bufs;
+	struct fmt_scan **scans;     /* one per worker */
 };
 
+/* Every block read goes to the new file and to format identification. */
 struct txn_sink {
 	struct location_file *f;
+	struct fmt_scan *scan;
 };
 
 static int sink_block(void *arg, const unsigned char *buf, size_t len,
@@ -31,7 +34,26 @@ static int sink_block(void *arg, const unsigned char *buf, size_t len,
 {
 	struct txn_sink *ts = arg;
 
+	fmt_scan_block(ts->scan, buf, len);
 	return location_file_write(ts->f, buf, len, err);
+}
+
+/* Keep the first match of the identification (all go to formats.tsv). */
+static void take_format(struct ingest_item *it, struct fmt_scan *scan, int fd)
+{
+	const char *base = strrchr(it->bagpath, '/') + 1;
+	struct fmt_result *res = malloc(sizeof(*res));
+	struct custos_err ignored;
+
+	if (!res)
+		return;
+	if (fmt_scan_finish(scan, base, it->size, fd, res, &ignored) == 0 &&
+	    res->nmatches) {
+		it->fmt = res->matches[0];
+		it->nformats = res->nmatches;
+	}
+	free(res);
+	fmt_scan_reset(scan);
 }
 
 /* Store one file of a directory source. */
@@ -40,7 +62,7 @@ static int store_one(void *ctx, size_t i, unsigned worker)
 	struct store_run *run = ctx;
 	struct ingest_item *it = &run->cx->items[i];
 	struct digest_set *ds = NULL;
-	struct txn_sink ts = { NULL };
+	struct txn_sink ts = { NULL, run->scans[worker] };
 	struct fio_sink sink = { sink_block, &ts };
 	int fd = -1;
 
@@ -51,6 +73,8 @@ static int store_one(void *ctx, size_t i, unsigned worker)
 			 &it->size, &it->err) < 0 ||
 	    digest_set_final(ds, &it->dig, &it->err) < 0)
 		it->failed = 1;
+	if (!it->failed)
+		take_format(it, ts.scan, fd);
 	if (ts.f && location_file_close(ts.f, it->failed ? NULL : &it->err) < 0)
 		it->failed = 1;
 	if (fd >= 0)
@@ -72,10 +96,12 @@ static int store_dir(struct ingest_ctx *cx, struct custos_err *err)
 	if (run.srcfd < 0)
 		return err_sys(err, cx->root, "cannot open deposit '%s'", cx->root);
 	run.bufs = calloc(jobs, sizeof(*run.bufs));
-	for (unsigned w = 0; run.bufs && w < jobs; w++)
-		if (!(run.bufs[w] = malloc(FIO_BUFSIZE)))
+	run.scans = calloc(jobs, sizeof(*run.scans));
+	for (unsigned w = 0; run.bufs && run.scans && w < jobs; w++)
+		if (!(run.bufs[w] = malloc(FIO_BUFSIZE)) ||
+		    fmt_scan_new(&run.scans[w], cx->fid, err) < 0)
 			rc = -1;
-	if (!run.bufs || rc < 0) {
+	if (!run.bufs || !run.scans || rc < 0) {
 		rc = err_nomem(err);
 		goto out;
 	}
@@ -89,7 +115,10 @@ static int store_dir(struct ingest_ctx *cx, struct custos_err *err)
 out:
 	for (unsigned w = 0; run.bufs && w < jobs; w++)
 		free(run.bufs[w]);
+	for (unsigned w = 0; run.scans && w < jobs; w++)
+		fmt_scan_free(run.scans[w]);
 	free(run.bufs);
+	free(run.scans);
 	close(run.srcfd);
 	return rc;
 }
@@ -98,6 +127,7 @@ struct stream_arg {
 	struct ingest_ctx *cx;
 	unsigned char *buf;
 	int bag_relative;
+	struct fmt_scan *scan;
 };
 
 /* Store one entry of an archive source, as the stream passes it. */
@@ -141,9 +171,11 @@ static int store_entry(void *arg, const char *path, uint64_t size,
 		if (digest_set_update(ds, sa->buf, (size_t)n, err) < 0 ||
 		    location_file_write(f, sa->buf, (size_t)n, err) < 0)
 			goto out;
+		fmt_scan_block(sa->scan, sa->buf, (size_t)n);
 		it->size += (uint64_t)n;
 	}
 	rc = digest_set_final(ds, &it->dig, err);
+	take_format(it, sa->scan, -1);     /* no seekable file: no containers */
 	crashpoint("ingest: archive entry stored");
 out:
 	if (f && location_file_close(f, rc < 0 ? NULL : err) < 0)
@@ -154,7 +186,7 @@ out:
 
 int ingest_store_payload(struct ingest_ctx *cx, struct custos_err *err)
 {
-	struct stream_arg sa = { cx, NULL, cx->kind == INGEST_BAG_ARCHIVE };
+	struct stream_arg sa = { cx, NULL, cx->kind == INGEST_BAG_ARCHIVE, NULL };
 	int rc;
 
 	if (cx->kind != INGEST_ARCHIVE && cx->kind != INGEST_BAG_ARCHIVE)
@@ -162,7 +194,10 @@ int ingest_store_payload(struct ingest_ctx *cx, struct custos_err *err)
 	sa.buf = malloc(FIO_BUFSIZE);
 	if (!sa.buf)
 		return err_nomem(err);
-	rc = bagsrc_each_file(cx->bag, sa.bag_relative, store_entry, &sa, err);
+	rc = fmt_scan_new(&sa.scan, cx->fid, err);
+	if (rc == 0)
+		rc = bagsrc_each_file(cx->bag, sa.bag_relative, store_entry, &sa, err);
+	fmt_scan_free(sa.scan);
 	free(sa.buf);
 	return rc;
 }

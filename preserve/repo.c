@@ -238,10 +238,28 @@ int repo_open(struct repo **out, const char *path, enum repo_mode mode,
 	return 0;
 }
 
+int repo_formats(struct repo *r, const struct fmt_identifier **out,
+		 struct custos_err *err)
+{
+	const char *sig = r->policy->signatures;
+	char *resolved = NULL;
+	int rc = 0;
+
+	if (!r->formats) {
+		if (sig && sig[0] != '/' && !(resolved = fio_join(r->root, sig)))
+			return err_nomem(err);
+		rc = fmt_identifier_load(&r->formats, resolved ? resolved : sig, NULL, err);
+		free(resolved);
+	}
+	*out = r->formats;
+	return rc;
+}
+
 void repo_close(struct repo *r)
 {
 	if (!r)
 		return;
+	fmt_identifier_free(r->formats);
 	for (size_t i = 0; i < r->nlocs; i++)
 		location_free(r->locs[i]);
 	free(r->locs);

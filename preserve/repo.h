@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include "core/err.h"
 #include "core/policy.h"
+#include "formats/identify.h"
 #include "preserve/catalog.h"
 #include "preserve/location.h"
 
@@ -28,6 +29,7 @@ struct repo {
 	int64_t *loc_ids;           /* catalog ids, parallel to locs */
 	size_t nlocs;
 	int lockfd;                 /* -1 when opened read-only */
+	struct fmt_identifier *formats;  /* loaded on first use */
 };
 
 enum repo_mode {
@@ -47,6 +49,11 @@ void repo_close(struct repo *r);      /* NULL ok */
 
 /* Where the repository is: OPT (-r), else $CUSTOS_REPO, else ".". */
 const char *repo_locate(const char *opt);
+
+/* The format identifier of the policy ([formats] signatures, relative
+ * to the repository; else the built-in set), loaded once. */
+int repo_formats(struct repo *r, const struct fmt_identifier **out,
+		 struct custos_err *err);
 
 /* Finish or roll back interrupted ingests and replications. *fixed
  * counts what was done. Runs on every REPO_WRITE open. */
