@@ -351,6 +351,31 @@ static int replicate_all(struct ingest_ctx *cx, struct custos_err *err)
 	return 0;
 }
 
+/* A refused deposit is an event too: auditors see what was turned away. */
+static void log_refusal(struct ingest_ctx *cx)
+{
+	const struct report *rep = &cx->res->refusal;
+	const char *first = "";
+	char d[1200];
+	struct custos_err ignored;
+	struct catalog_event e = {
+		.type = cx->kind == INGEST_BAG_DIR || cx->kind == INGEST_BAG_ARCHIVE ?
+			"val" : "ing",
+		.outcome = "fai", .detail = d,
+	};
+
+	for (size_t i = 0; i < rep->count && !*first; i++)
+		if (rep->items[i].severity == REPORT_ERROR)
+			first = rep->items[i].message;
+	snprintf(d, sizeof(d), "deposit '%s' refused, nothing stored: %zu problem%s, first: %s",
+		 cx->src, rep->errors, rep->errors == 1 ? "" : "s", first);
+	if (catalog_begin(cx->r->cat, &ignored) == 0) {
+		if (catalog_event_add(cx->r->cat, &e, NULL, &ignored) < 0 ||
+		    catalog_commit(cx->r->cat, &ignored) < 0)
+			catalog_rollback(cx->r->cat);
+	}
+}
+
 int repo_ingest(struct repo *r, const char *src, const struct ingest_opts *o,
 		struct ingest_result *res, struct custos_err *err)
 {
@@ -361,6 +386,8 @@ int repo_ingest(struct repo *r, const char *src, const struct ingest_opts *o,
 	memset(res, 0, sizeof(*res));
 	report_init(&res->refusal);
 	rc = ingest_survey(&cx, err);
+	if (rc == 1)
+		log_refusal(&cx);
 	if (rc == 0 && choose_ident(&cx, err) < 0)
 		rc = -1;
 	if (rc == 0 && store_version(&cx, err) < 0)
