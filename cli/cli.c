@@ -14,6 +14,7 @@
 #include "preserve/bagfacts.h"
 #include "preserve/repo.h"
 
+__attribute__((format(printf, 2, 0)))
 static void vmsg(const char *prefix, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "custos: %s", prefix);

@@ -3,6 +3,7 @@
  * The EVP_MD objects are fetched once (OpenSSL 3 fetch is costly per call,
  * which matters for 50,000 small files); everything else is per set.
  */
+#include "core/text.h"
 #include "core/digest.h"
 
 #include <ctype.h>
@@ -190,17 +191,6 @@ int digest_set_update(struct digest_set *ds, const void *buf, size_t len,
 	return 0;
 }
 
-static void to_hex(char *hex, const unsigned char *raw, size_t n)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		hex[2 * i] = digits[raw[i] >> 4];
-		hex[2 * i + 1] = digits[raw[i] & 15];
-	}
-	hex[2 * n] = '\0';
-}
-
 int digest_set_final(struct digest_set *ds, struct digest_result *res,
 		     struct custos_err *err)
 {
@@ -216,7 +206,7 @@ int digest_set_final(struct digest_set *ds, struct digest_result *res,
 		if (!EVP_DigestFinal_ex(ds->ctx[i], raw, &n))
 			return err_set(err, CUSTOS_EINTERNAL, NULL,
 				       "%s digest final failed", algs[i].name);
-		to_hex(res->hex[i], raw, n);
+		text_to_hex(res->hex[i], raw, n);
 	}
 	return 0;
 }

@@ -15,21 +15,11 @@
 #include <unistd.h>
 #include <linux/openat2.h>
 
-int fio_open_regular(int dirfd, const char *path, const char *shown,
-		     struct custos_err *err)
+/* Keep FD only if it is a regular file; else close it. FD or -1. */
+static int keep_regular(int fd, const char *shown, struct custos_err *err)
 {
 	struct stat st;
-	int fd;
 
-	if (!shown)
-		shown = path;
-	fd = openat(dirfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		if (errno == ELOOP)
-			return err_set(err, CUSTOS_EFORMAT, shown,
-				       "refusing to follow symlink '%s'", shown);
-		return err_sys(err, shown, "cannot open '%s'", shown);
-	}
 	if (fstat(fd, &st) < 0) {
 		err_sys(err, shown, "cannot stat '%s'", shown);
 		close(fd);
@@ -41,6 +31,23 @@ int fio_open_regular(int dirfd, const char *path, const char *shown,
 			       "'%s' is not a regular file", shown);
 	}
 	return fd;
+}
+
+int fio_open_regular(int dirfd, const char *path, const char *shown,
+		     struct custos_err *err)
+{
+	int fd;
+
+	if (!shown)
+		shown = path;
+	fd = openat(dirfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		if (errno == ELOOP)
+			return err_set(err, CUSTOS_EFORMAT, shown,
+				       "refusing to follow symlink '%s'", shown);
+		return err_sys(err, shown, "cannot open '%s'", shown);
+	}
+	return keep_regular(fd, shown, err);
 }
 
 /* Component-wise fallback: every directory opened with O_NOFOLLOW. */
@@ -86,7 +93,6 @@ int fio_open_beneath(int rootfd, const char *relpath, const char *shown,
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
 			   RESOLVE_NO_MAGICLINKS,
 	};
-	struct stat st;
 	int fd;
 
 	fd = (int)syscall(SYS_openat2, rootfd, relpath, &how, sizeof(how));
@@ -99,17 +105,7 @@ int fio_open_beneath(int rootfd, const char *relpath, const char *shown,
 				       shown);
 		return err_sys(err, shown, "cannot open '%s'", shown);
 	}
-	if (fstat(fd, &st) < 0) {
-		err_sys(err, shown, "cannot stat '%s'", shown);
-		close(fd);
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return err_set(err, CUSTOS_EFORMAT, shown,
-			       "'%s' is not a regular file", shown);
-	}
-	return fd;
+	return keep_regular(fd, shown, err);
 }
 
 int fio_read_fd(char **out, size_t *len, int fd, size_t max,

@@ -10,6 +10,12 @@
 #include <stddef.h>
 #include "core/err.h"
 
+/* Value of hex digit C (either case), or -1. */
+int text_hexval(int c);
+
+/* Lower-case hex of N raw bytes into HEX (2N+1 bytes). */
+void text_to_hex(char *hex, const unsigned char *raw, size_t n);
+
 /* True if S[0..LEN) is well-formed UTF-8 (no overlongs, no surrogates). */
 bool text_utf8_valid(const char *s, size_t len);
 

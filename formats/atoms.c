@@ -4,21 +4,11 @@
  * ([30:39], [30-39], ['0'-'9'], [!00], [!4001C8..], [&01], [!&01], [~01],
  * [00 C2 'A'-'Z' &01], [0000:1000]) and match atoms against bytes.
  */
+#include "core/text.h"
 #include "formats/atoms.h"
 
 #include <stdio.h>
 #include <string.h>
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static void skip_space(const char **pp)
 {
@@ -32,10 +22,10 @@ static int read_hex(const char **pp, unsigned char *buf, size_t cap)
 	const char *p = *pp;
 	size_t n = 0;
 
-	while (hexval(p[0]) >= 0) {
-		if (hexval(p[1]) < 0 || n == cap)
+	while (text_hexval(p[0]) >= 0) {
+		if (text_hexval(p[1]) < 0 || n == cap)
 			return -1;
-		buf[n++] = (unsigned char)(hexval(p[0]) << 4 | hexval(p[1]));
+		buf[n++] = (unsigned char)(text_hexval(p[0]) << 4 | text_hexval(p[1]));
 		p += 2;
 	}
 	*pp = p;
@@ -234,12 +224,12 @@ int sig_parse_fragment(struct arena *a, const char *text, struct sig_frag *out,
 
 	for (;;) {
 		skip_space(&p);
-		if (hexval(*p) >= 0) {
-			if (hexval(p[1]) < 0)
+		if (text_hexval(*p) >= 0) {
+			if (text_hexval(p[1]) < 0)
 				return WHY("odd hex digit near '%.8s'", p);
 			if (nlit == sizeof(lit))
 				return WHY("fragment over %d bytes", FRAG_MAX_BYTES);
-			lit[nlit++] = (unsigned char)(hexval(p[0]) << 4 | hexval(p[1]));
+			lit[nlit++] = (unsigned char)(text_hexval(p[0]) << 4 | text_hexval(p[1]));
 			p += 2;
 			continue;
 		}

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "formats/atoms.h"
 #include "formats/sigmodel.h"
 
@@ -36,17 +37,6 @@ struct cx {
 };
 
 #define WHY(...) (snprintf(cx->why, cx->whylen, __VA_ARGS__), -1)
-
-static int hexv(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static void skip_ws(const char **pp)
 {
@@ -75,12 +65,12 @@ static int parse_atom(struct cx *cx, const char **pp, struct sig_atom *out)
 					(size_t)(end - p - 1), out) ?
 			       WHY("out of memory") : 0;
 	}
-	if (hexv(p[0]) >= 0) {
+	if (text_hexval(p[0]) >= 0) {
 		unsigned char b;
 
-		if (hexv(p[1]) < 0)
+		if (text_hexval(p[1]) < 0)
 			return WHY("odd hex digit near '%.8s'", p);
-		b = (unsigned char)(hexv(p[0]) << 4 | hexv(p[1]));
+		b = (unsigned char)(text_hexval(p[0]) << 4 | text_hexval(p[1]));
 		*pp = p + 2;
 		return sig_atom_literal(cx->a, &b, 1, out) ? WHY("out of memory") : 0;
 	}

@@ -2,22 +2,12 @@
  * preserve/bagpath.c - percent-coding and containment checks for paths in
  * manifests, fetch.txt and archives. Pure string work: no file is touched.
  */
+#include "core/text.h"
 #include "preserve/bagpath.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 int bagpath_decode(char **out, const char *raw)
 {
@@ -28,7 +18,7 @@ int bagpath_decode(char **out, const char *raw)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		if (raw[i] == '%' && i + 2 < n) {
-			int hi = hexval(raw[i + 1]), lo = hexval(raw[i + 2]);
+			int hi = text_hexval(raw[i + 1]), lo = text_hexval(raw[i + 2]);
 			int v = (hi >= 0 && lo >= 0) ? hi * 16 + lo : -1;
 
 			/* RFC8493 2.1.3: only CR, LF and % are encoded */

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/strmap.h"
 #include "preserve/catalog_schema.h"
 
 int catalog_sqlerr(struct catalog *c, const char *what, struct custos_err *err)
@@ -468,4 +469,56 @@ int catalog_query(struct catalog *c, const char *sql, const char *const *params,
 	if (rc != SQLITE_DONE)
 		return catalog_sqlerr(c, "running a query", err);
 	return 0;
+}
+
+struct digests_arg {
+	struct strmap *m;
+	int oom;
+};
+
+static int digest_row(void *arg, int n, const char *const *vals,
+		      const char *const *names)
+{
+	struct digests_arg *da = arg;
+	char *hex;
+
+	(void)names;
+	if (n != 2 || !vals[0] || !vals[1])
+		return 0;
+	if (!(hex = strdup(vals[1])) || strmap_put(da->m, vals[0], hex) < 0) {
+		free(hex);
+		return da->oom = 1;
+	}
+	return 0;
+}
+
+int catalog_version_digests(struct catalog *c, int64_t vid, enum digest_alg alg,
+			    struct strmap **out, struct custos_err *err)
+{
+	struct digests_arg da = { strmap_new(), 0 };
+	char sql[128], id[32];
+	const char *params[1] = { id };
+
+	if (!da.m)
+		return err_nomem(err);
+	snprintf(sql, sizeof(sql), "SELECT path, %s FROM files WHERE version_id = ?1",
+		 digest_name(alg));
+	snprintf(id, sizeof(id), "%lld", (long long)vid);
+	if (catalog_query(c, sql, params, 1, digest_row, &da, err) < 0 || da.oom) {
+		catalog_digests_free(da.m);
+		return da.oom ? err_nomem(err) : -1;
+	}
+	*out = da.m;
+	return 0;
+}
+
+void catalog_digests_free(struct strmap *m)
+{
+	size_t pos = 0;
+	const char *k;
+	void *v;
+
+	while (m && strmap_next(m, &pos, &k, &v))
+		free(v);
+	strmap_free(m);
 }

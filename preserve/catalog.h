@@ -67,6 +67,13 @@ int catalog_version_add(struct catalog *c, const struct catalog_version *v,
 int catalog_version_id(struct catalog *c, const char *ident, int number,
 		       int64_t *id, struct custos_err *err);
 
+/* The ALG digest of every payload file of version VID: a new map
+ * "data/..." -> hex string (free with catalog_digests_free). */
+struct strmap;
+int catalog_version_digests(struct catalog *c, int64_t vid, enum digest_alg alg,
+			    struct strmap **out, struct custos_err *err);
+void catalog_digests_free(struct strmap *m);   /* NULL ok */
+
 struct catalog_file {
 	const char *path;         /* "data/..." */
 	uint64_t size;

@@ -5,6 +5,7 @@
  * Verification never re-serialises: it hashes the stored bytes and checks
  * that the indexed columns agree with the record.
  */
+#include "core/text.h"
 #include "preserve/catalog_internal.h"
 
 #include <stdio.h>
@@ -16,17 +17,6 @@
 
 #define VOCAB "http://id.loc.gov/vocabulary/preservation/"
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
-
-static void hex_of(char *hex, const unsigned char *raw, size_t n)
-{
-	static const char d[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		hex[2 * i] = d[raw[i] >> 4];
-		hex[2 * i + 1] = d[raw[i] & 15];
-	}
-	hex[2 * n] = '\0';
-}
 
 static int unhex(unsigned char *raw, const char *hex, size_t n)
 {
@@ -55,7 +45,7 @@ static int chain_hash(char out[65], const char *prev_hex, const char *record)
 	memcpy(buf + 33, inner, 32);
 	if (!EVP_Digest(buf, sizeof(buf), h, &n, EVP_sha256(), NULL))
 		return -1;
-	hex_of(out, h, 32);
+	text_to_hex(out, h, 32);
 	return 0;
 }
 
@@ -67,7 +57,7 @@ static void new_uuid(char out[37])
 	RAND_bytes(r, sizeof(r));
 	r[6] = (r[6] & 0x0f) | 0x40;   /* version 4 */
 	r[8] = (r[8] & 0x3f) | 0x80;   /* variant 1 */
-	hex_of(hex, r, 16);
+	text_to_hex(hex, r, 16);
 	snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12,
 		 hex + 16, hex + 20);
 }

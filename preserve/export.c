@@ -37,56 +37,13 @@ struct exp_ctx {
 	struct repo *r;
 	struct location *from;
 	const char *vpath;
-	char **files;
-	uint64_t *sizes;
-	size_t n, cap;
+	struct location_listing files;
 	struct strmap *expected;     /* data/... -> audit digest */
 	enum digest_alg alg;
 	struct archive *a;           /* archive output, or NULL */
 	char *dirtmp;                /* directory output being built */
 	const char *top;             /* top directory inside an archive */
-	int oom;
 };
-
-static int list_one(void *arg, const char *relpath, uint64_t size)
-{
-	struct exp_ctx *x = arg;
-
-	if (x->n == x->cap) {
-		size_t ncap = x->cap ? x->cap * 2 : 64;
-		char **g = realloc(x->files, ncap * sizeof(*g));
-		uint64_t *gs = realloc(x->sizes, ncap * sizeof(*gs));
-
-		if (g)
-			x->files = g;
-		if (gs)
-			x->sizes = gs;
-		if (!g || !gs)
-			return x->oom = 1;
-		x->cap = ncap;
-	}
-	x->sizes[x->n] = size;
-	if (!(x->files[x->n] = strdup(relpath)))
-		return x->oom = 1;
-	x->n++;
-	return 0;
-}
-
-static int expect_row(void *arg, int n, const char *const *vals,
-		      const char *const *names)
-{
-	struct exp_ctx *x = arg;
-	char *hex;
-
-	(void)names;
-	if (n == 2 && vals[0] && vals[1]) {
-		if (!(hex = strdup(vals[1])) || strmap_put(x->expected, vals[0], hex) < 0) {
-			free(hex);
-			return x->oom = 1;
-		}
-	}
-	return 0;
-}
 
 /* Open the output for one file (archive entry or file in the stage). */
 static int out_begin(struct exp_ctx *x, const char *rel, uint64_t size,
@@ -142,7 +99,8 @@ static int out_write(struct exp_ctx *x, int fd, const void *buf, size_t n,
 static int export_file(struct exp_ctx *x, size_t i, unsigned char *buf,
 		       struct custos_err *err)
 {
-	const char *rel = x->files[i] + strlen(x->vpath) + 1;
+	const char *path = x->files.paths[i];
+	const char *rel = path + strlen(x->vpath) + 1;
 	const char *want = strmap_get(x->expected, rel);
 	struct location_file *in = NULL;
 	struct digest_set *ds = NULL;
@@ -151,10 +109,10 @@ static int export_file(struct exp_ctx *x, size_t i, unsigned char *buf,
 
 	if (digest_set_new(&ds, DIGEST_BIT(x->alg), err) < 0)
 		return -1;
-	orc = location_open_read(x->from, x->files[i], &in, err);
+	orc = location_open_read(x->from, path, &in, err);
 	if (orc == 1)
-		err_set(err, CUSTOS_EIO, x->files[i], "'%s' vanished", x->files[i]);
-	if (orc != 0 || out_begin(x, rel, x->sizes[i], &fd, err) < 0)
+		err_set(err, CUSTOS_EIO, path, "'%s' vanished", path);
+	if (orc != 0 || out_begin(x, rel, x->files.sizes[i], &fd, err) < 0)
 		goto out;
 	for (;;) {
 		long long n = location_file_read(in, buf, FIO_BUFSIZE, err);
@@ -170,9 +128,9 @@ static int export_file(struct exp_ctx *x, size_t i, unsigned char *buf,
 	if (digest_set_final(ds, &res, err) < 0)
 		goto out;
 	if (want && strcmp(want, res.hex[x->alg])) {
-		err_set(err, CUSTOS_EIO, x->files[i],
+		err_set(err, CUSTOS_EIO, path,
 			"'%s' in location '%s' differs from the catalog; not exported from there",
-			x->files[i], location_name(x->from));
+			path, location_name(x->from));
 		goto out;
 	}
 	rc = 0;
@@ -237,14 +195,12 @@ static int export_from(struct exp_ctx *x, size_t loc, const char *dest,
 	int ok = 0;
 
 	x->from = x->r->locs[loc];
-	for (size_t i = 0; i < x->n; i++)
-		free(x->files[i]);
-	x->n = 0;
+	location_listing_release(&x->files);
 	if (!buf)
 		return err_nomem(err);
-	if (location_list(x->from, x->vpath, list_one, x, err) < 0 || x->oom)
+	if (location_list_collect(x->from, x->vpath, &x->files, err) < 0)
 		goto out;
-	if (x->n == 0) {
+	if (x->files.n == 0) {
 		err_set(err, CUSTOS_EIO, x->vpath, "no copy of '%s' in location '%s'",
 			x->vpath, location_name(x->from));
 		goto out;
@@ -252,7 +208,7 @@ static int export_from(struct exp_ctx *x, size_t loc, const char *dest,
 	if (open_output(x, dest, fmt, err) < 0)
 		goto done;
 	ok = 1;
-	for (size_t i = 0; ok && i < x->n; i++)
+	for (size_t i = 0; ok && i < x->files.n; i++)
 		ok = export_file(x, i, buf, err) == 0;
 done:
 	ok = close_output(x, dest, ok, err) == 0 && ok;
@@ -285,8 +241,7 @@ int repo_export(struct repo *r, const char *ident, int version,
 		const char **used_location, struct custos_err *err)
 {
 	struct exp_ctx x = { .r = r, .alg = r->policy->audit_alg };
-	char vpath[200], top[220], sql[128], id[32];
-	const char *params[1] = { id };
+	char vpath[200], top[220];
 	int64_t vid;
 	int rc = -1;
 
@@ -299,13 +254,8 @@ int repo_export(struct repo *r, const char *ident, int version,
 	snprintf(top, sizeof(top), "%s-v%d", ident, version);
 	x.vpath = vpath;
 	x.top = top;
-	snprintf(sql, sizeof(sql), "SELECT path, %s FROM files WHERE version_id = ?1",
-		 digest_name(x.alg));
-	snprintf(id, sizeof(id), "%lld", (long long)vid);
-	if (!(x.expected = strmap_new()))
-		return err_nomem(err);
-	if (catalog_query(r->cat, sql, params, 1, expect_row, &x, err) < 0)
-		goto out;
+	if (catalog_version_digests(r->cat, vid, x.alg, &x.expected, err) < 0)
+		return -1;
 	for (size_t i = 0; i < r->nlocs && rc < 0; i++) {
 		struct custos_err ignored;
 
@@ -318,19 +268,7 @@ int repo_export(struct repo *r, const char *ident, int version,
 		if (rc == 0 && used_location)
 			*used_location = location_name(r->locs[i]);
 	}
-out:
-	for (size_t i = 0; i < x.n; i++)
-		free(x.files[i]);
-	free(x.files);
-	free(x.sizes);
-	{
-		size_t pos = 0;
-		const char *k;
-		void *v;
-
-		while (strmap_next(x.expected, &pos, &k, &v))
-			free(v);
-	}
-	strmap_free(x.expected);
+	location_listing_release(&x.files);
+	catalog_digests_free(x.expected);
 	return rc;
 }

@@ -168,3 +168,47 @@ void location_free(struct location *l)
 	free(l->where);
 	free(l);
 }
+
+static int collect_one(void *arg, const char *relpath, uint64_t size)
+{
+	struct location_listing *ls = arg;
+
+	if (ls->n == ls->cap) {
+		size_t ncap = ls->cap ? ls->cap * 2 : 64;
+		char **g = realloc(ls->paths, ncap * sizeof(*g));
+		uint64_t *gs;
+
+		if (!g)
+			return -1;
+		ls->paths = g;
+		gs = realloc(ls->sizes, ncap * sizeof(*gs));
+		if (!gs)
+			return -1;
+		ls->sizes = gs;
+		ls->cap = ncap;
+	}
+	if (!(ls->paths[ls->n] = strdup(relpath)))
+		return -1;
+	ls->sizes[ls->n++] = size;
+	return 0;
+}
+
+int location_list_collect(struct location *l, const char *prefix,
+			  struct location_listing *out, struct custos_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (location_list(l, prefix, collect_one, out, err) < 0) {
+		location_listing_release(out);
+		return -1;
+	}
+	return 0;
+}
+
+void location_listing_release(struct location_listing *ls)
+{
+	for (size_t i = 0; i < ls->n; i++)
+		free(ls->paths[i]);
+	free(ls->paths);
+	free(ls->sizes);
+	memset(ls, 0, sizeof(*ls));
+}

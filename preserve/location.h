@@ -66,11 +66,22 @@ int location_open_read(struct location *l, const char *relpath,
 int location_stat(struct location *l, const char *relpath, uint64_t *size,
 		  struct custos_err *err);
 
-/* Call FN for every file under PREFIX (relative path, size). FN returns 0
- * to go on. Sorted by path. */
+/* Call FN for every file under PREFIX (relative path, size), sorted by
+ * path. FN returns 0 to go on; non-zero stops the listing as out of
+ * memory. */
 typedef int (*location_list_fn)(void *arg, const char *relpath, uint64_t size);
 int location_list(struct location *l, const char *prefix, location_list_fn fn,
 		  void *arg, struct custos_err *err);
+
+/* Every file under PREFIX, collected (paths relative to the location). */
+struct location_listing {
+	char **paths;
+	uint64_t *sizes;
+	size_t n, cap;
+};
+int location_list_collect(struct location *l, const char *prefix,
+			  struct location_listing *out, struct custos_err *err);
+void location_listing_release(struct location_listing *ls);
 
 /* Remove the tree RELPATH (an object version, or a stray). */
 int location_remove(struct location *l, const char *relpath,

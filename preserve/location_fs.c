@@ -309,12 +309,14 @@ static int list_entry(void *arg, const struct walk_entry *e,
 {
 	struct list_arg *la = arg;
 
-	(void)err;
 	if (e->type == WALK_DIR && !strcmp(e->relpath, STAGING))
 		return 1;
 	if (e->type != WALK_FILE)
 		return 0;
-	return la->fn(la->arg, e->relpath, e->size) ? -1 : 0;
+	if (la->fn(la->arg, e->relpath, e->size))
+		return err_set(err, CUSTOS_ENOMEM, e->relpath,
+			       "listing stopped at '%s': out of memory", e->relpath);
+	return 0;
 }
 
 static int fs_list(struct location *l, const char *prefix, location_list_fn fn,

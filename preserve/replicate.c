@@ -15,80 +15,22 @@
 #include "core/fileio.h"
 #include "core/strmap.h"
 
-struct rep_file {
-	char *path;                       /* relative to the location */
-	char hex[DIGEST_HEX_MAX];         /* audit digest while copying */
-};
-
 struct rep_ctx {
 	struct repo *r;
 	const char *vpath;                /* "ID/vN" */
-	struct rep_file *files;
-	size_t n, cap;
+	struct location_listing files;    /* in the source location */
+	char (*hex)[DIGEST_HEX_MAX];      /* audit digest of each, as copied */
 	struct strmap *expected;          /* "data/..." -> catalog digest */
 	enum digest_alg alg;
-	int oom;
 };
-
-static int list_one(void *arg, const char *relpath, uint64_t size)
-{
-	struct rep_ctx *rc = arg;
-
-	(void)size;
-	if (rc->n == rc->cap) {
-		size_t ncap = rc->cap ? rc->cap * 2 : 64;
-		struct rep_file *g = realloc(rc->files, ncap * sizeof(*g));
-
-		if (!g)
-			return rc->oom = 1;
-		rc->files = g;
-		rc->cap = ncap;
-	}
-	rc->files[rc->n].hex[0] = '\0';
-	if (!(rc->files[rc->n].path = strdup(relpath)))
-		return rc->oom = 1;
-	rc->n++;
-	return 0;
-}
-
-static int expect_row(void *arg, int n, const char *const *vals,
-		      const char *const *names)
-{
-	struct rep_ctx *rc = arg;
-	char *hex;
-
-	(void)names;
-	if (n != 2 || !vals[0] || !vals[1])
-		return 0;
-	if (!(hex = strdup(vals[1])) || strmap_put(rc->expected, vals[0], hex) < 0) {
-		free(hex);
-		return rc->oom = 1;
-	}
-	return 0;
-}
-
-static int load_expected(struct rep_ctx *rc, int64_t vid, struct custos_err *err)
-{
-	char sql[160], id[32];
-	const char *params[1] = { id };
-
-	snprintf(sql, sizeof(sql), "SELECT path, %s FROM files WHERE version_id = ?1",
-		 digest_name(rc->alg));
-	snprintf(id, sizeof(id), "%lld", (long long)vid);
-	if (!(rc->expected = strmap_new()))
-		return err_nomem(err);
-	if (catalog_query(rc->r->cat, sql, params, 1, expect_row, rc, err) < 0)
-		return -1;
-	return rc->oom ? err_nomem(err) : 0;
-}
 
 /* Stream FROM's file I into the stage, digesting as it goes. */
 static int copy_file(struct rep_ctx *rc, struct location *from,
 		     struct location_txn *t, size_t i, unsigned char *buf,
 		     struct custos_err *err)
 {
-	struct rep_file *f = &rc->files[i];
-	const char *rel = f->path + strlen(rc->vpath) + 1;
+	const char *path = rc->files.paths[i];
+	const char *rel = path + strlen(rc->vpath) + 1;
 	struct location_file *in = NULL, *out = NULL;
 	struct digest_set *ds = NULL;
 	struct digest_result res;
@@ -97,9 +39,9 @@ static int copy_file(struct rep_ctx *rc, struct location *from,
 
 	if (digest_set_new(&ds, DIGEST_BIT(rc->alg), err) < 0)
 		return -1;
-	orc = location_open_read(from, f->path, &in, err);
+	orc = location_open_read(from, path, &in, err);
 	if (orc == 1)
-		err_set(err, CUSTOS_EIO, f->path, "'%s' vanished from '%s'", f->path,
+		err_set(err, CUSTOS_EIO, path, "'%s' vanished from '%s'", path,
 			location_name(from));
 	if (orc != 0 || location_txn_create(t, rel, &out, err) < 0)
 		goto out;
@@ -116,12 +58,12 @@ static int copy_file(struct rep_ctx *rc, struct location *from,
 	}
 	if (digest_set_final(ds, &res, err) < 0)
 		goto out;
-	memcpy(f->hex, res.hex[rc->alg], DIGEST_HEX_MAX);
+	memcpy(rc->hex[i], res.hex[rc->alg], DIGEST_HEX_MAX);
 	want = strmap_get(rc->expected, rel);
-	if (want && strcmp(want, f->hex)) {
-		err_set(err, CUSTOS_EIO, f->path,
+	if (want && strcmp(want, rc->hex[i])) {
+		err_set(err, CUSTOS_EIO, path,
 			"'%s' in location '%s' differs from the catalog (%s %s, expected %s); it was not copied",
-			f->path, location_name(from), digest_name(rc->alg), f->hex, want);
+			path, location_name(from), digest_name(rc->alg), rc->hex[i], want);
 		goto out;
 	}
 	rc_ = 0;
@@ -137,12 +79,12 @@ out:
 static int verify_copy(struct rep_ctx *rc, struct location *to,
 		       unsigned char *buf, struct custos_err *err)
 {
-	for (size_t i = 0; i < rc->n; i++) {
+	for (size_t i = 0; i < rc->files.n; i++) {
 		struct location_file *in = NULL;
 		struct digest_set *ds = NULL;
 		struct digest_result res;
 		int ok = digest_set_new(&ds, DIGEST_BIT(rc->alg), err) == 0 &&
-			 location_open_read(to, rc->files[i].path, &in, err) == 0;
+			 location_open_read(to, rc->files.paths[i], &in, err) == 0;
 
 		while (ok) {
 			long long n = location_file_read(in, buf, FIO_BUFSIZE, err);
@@ -156,10 +98,10 @@ static int verify_copy(struct rep_ctx *rc, struct location *to,
 		ok = ok && digest_set_final(ds, &res, err) == 0;
 		location_file_close(in, NULL);
 		digest_set_free(ds);
-		if (ok && strcmp(res.hex[rc->alg], rc->files[i].hex))
-			ok = err_set(err, CUSTOS_EIO, rc->files[i].path,
+		if (ok && strcmp(res.hex[rc->alg], rc->hex[i]))
+			ok = err_set(err, CUSTOS_EIO, rc->files.paths[i],
 				     "'%s' reads back differently in location '%s'",
-				     rc->files[i].path, location_name(to)) == 0;
+				     rc->files.paths[i], location_name(to)) == 0;
 		if (!ok)
 			return -1;
 	}
@@ -230,18 +172,22 @@ int repo_replicate(struct repo *r, const char *ident, int version,
 	snprintf(txid, sizeof(txid), "rep-%s-v%d", ident, version);
 	rc.vpath = vpath;
 	location_discard_stage(to, txid, &ignored);
-	if (location_check(to, err) < 0 || load_expected(&rc, vid, err) < 0 ||
-	    location_list(r->locs[0], vpath, list_one, &rc, err) < 0)
+	if (location_check(to, err) < 0 ||
+	    catalog_version_digests(r->cat, vid, rc.alg, &rc.expected, err) < 0 ||
+	    location_list_collect(r->locs[0], vpath, &rc.files, err) < 0)
 		goto out;
-	if (rc.oom || rc.n == 0) {
-		err_set(err, rc.oom ? CUSTOS_ENOMEM : CUSTOS_EIO, vpath,
-			"no files of '%s' found in location '%s'", vpath,
-			location_name(r->locs[0]));
+	if (rc.files.n == 0) {
+		err_set(err, CUSTOS_EIO, vpath, "no files of '%s' found in location '%s'",
+			vpath, location_name(r->locs[0]));
+		goto out;
+	}
+	if (!(rc.hex = calloc(rc.files.n, sizeof(*rc.hex)))) {
+		err_nomem(err);
 		goto out;
 	}
 	if (location_begin(to, vpath, txid, &t, err) < 0)
 		goto out;
-	for (size_t i = 0; i < rc.n; i++) {
+	for (size_t i = 0; i < rc.files.n; i++) {
 		if (copy_file(&rc, r->locs[0], t, i, buf, err) < 0)
 			goto out;
 		crashpoint("replicate: file copied");
@@ -263,18 +209,9 @@ out:
 		location_txn_abort(t);
 	if (!ok)
 		log_failure(r, ident, version, target, err);
-	for (size_t i = 0; i < rc.n; i++)
-		free(rc.files[i].path);
-	free(rc.files);
-	if (rc.expected) {
-		size_t pos = 0;
-		const char *k;
-		void *v;
-
-		while (strmap_next(rc.expected, &pos, &k, &v))
-			free(v);
-		strmap_free(rc.expected);
-	}
+	location_listing_release(&rc.files);
+	catalog_digests_free(rc.expected);
+	free(rc.hex);
 	free(buf);
 	return ok ? 0 : -1;
 }
