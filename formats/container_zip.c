@@ -1,0 +1,332 @@
+/*
+ * formats/container_zip.c - the ZIP side of a container check: libarchive's
+ * seekable ZIP reader (central directory) over pread callbacks, looking up
+ * the entry paths container signatures name and reading only each wanted
+ * entry's first CONTAINER_HEAD_MAX bytes (and its tail when an EOF
+ * signature needs it) within a per-file decompression budget. The end of
+ * central directory record is checked first, so an archive declaring too
+ * many entries or a huge directory is refused before libarchive reads it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <archive.h>
+#include <archive_entry.h>
+#include "formats/container_int.h"
+
+#define ZIP_READ_BLOCK (64u * 1024)
+#define ZIP_EOCD_SCAN (65535u + 22)
+
+struct zipsrc {
+	int fd;
+	int64_t size, pos;
+	unsigned char buf[ZIP_READ_BLOCK];
+};
+
+static la_ssize_t zs_read(struct archive *a, void *arg, const void **out)
+{
+	struct zipsrc *z = arg;
+	ssize_t n;
+
+	*out = z->buf;
+	if (z->pos >= z->size)
+		return 0;
+	do
+		n = pread(z->fd, z->buf, sizeof(z->buf), (off_t)z->pos);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		archive_set_error(a, errno, "read error");
+		return -1;
+	}
+	z->pos += n;
+	return n;
+}
+
+static la_int64_t zs_seek(struct archive *a, void *arg, la_int64_t off,
+			  int whence)
+{
+	struct zipsrc *z = arg;
+	int64_t base = whence == SEEK_SET ? 0 :
+		       whence == SEEK_CUR ? z->pos : z->size;
+
+	(void)a;
+	if ((off < 0 && -off > base) || (off > 0 && off > z->size - base))
+		return ARCHIVE_FATAL;
+	z->pos = base + off;
+	return z->pos;
+}
+
+static la_int64_t zs_skip(struct archive *a, void *arg, la_int64_t req)
+{
+	struct zipsrc *z = arg;
+	int64_t left = z->size - z->pos;
+
+	(void)a;
+	if (req < 0)
+		return 0;
+	if (req > left)
+		req = left;
+	z->pos += req;
+	return req;
+}
+
+static uint32_t rd32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static uint64_t rd64(const unsigned char *p)
+{
+	return rd32(p) | (uint64_t)rd32(p + 4) << 32;
+}
+
+static int zip_damaged(struct custos_err *err, const char *why)
+{
+	return err_set(err, CUSTOS_EFORMAT, NULL, "damaged ZIP file: %s", why);
+}
+
+/* The ZIP64 end record's entry count and directory size, if present. */
+static int check_zip64(struct zipsrc *z, int64_t eocd, uint64_t *entries,
+		       uint64_t *cdsize, struct custos_err *err)
+{
+	unsigned char loc[20], rec[56];
+	uint64_t off;
+
+	if (eocd < 20 || pread(z->fd, loc, 20, (off_t)(eocd - 20)) != 20 ||
+	    memcmp(loc, "PK\x06\x07", 4) != 0)
+		return 0;                       /* plain ZIP, counts stand */
+	off = rd64(loc + 8);
+	if (off > (uint64_t)z->size - 56 ||
+	    pread(z->fd, rec, 56, (off_t)off) != 56 ||
+	    memcmp(rec, "PK\x06\x06", 4) != 0)
+		return zip_damaged(err, "bad ZIP64 end of central directory");
+	*entries = rd64(rec + 32);
+	*cdsize = rd64(rec + 40);
+	return 0;
+}
+
+/* Find the end of central directory record; refuse absurd declarations
+ * before libarchive builds its entry table. */
+static int check_eocd(struct zipsrc *z, struct custos_err *err)
+{
+	size_t scan = z->size < ZIP_EOCD_SCAN ? (size_t)z->size : ZIP_EOCD_SCAN;
+	unsigned char *b = malloc(scan ? scan : 1);
+	uint64_t entries = 0, cdsize = 0;
+	ssize_t n;
+	size_t i;
+	int rc;
+
+	if (b == NULL)
+		return err_nomem(err);
+	n = pread(z->fd, b, scan, (off_t)(z->size - (int64_t)scan));
+	rc = n == (ssize_t)scan ? 1 : err_sys(err, NULL, "cannot read ZIP");
+	for (i = scan >= 22 ? scan - 22 + 1 : 0; rc == 1 && i-- > 0;)
+		if (memcmp(b + i, "PK\x05\x06", 4) == 0) {
+			entries = b[i + 10] | (uint64_t)b[i + 11] << 8;
+			cdsize = rd32(b + i + 12);
+			rc = check_zip64(z, z->size - (int64_t)scan + (int64_t)i,
+					 &entries, &cdsize, err);
+		}
+	free(b);
+	if (rc == 1)
+		return zip_damaged(err, "no end of central directory record");
+	if (rc < 0)
+		return -1;
+	if (entries > CONTAINER_ZIP_ENTRIES_MAX)
+		return err_set(err, CUSTOS_ELIMIT, NULL, "ZIP declares %llu "
+			       "entries, over the limit of %u",
+			       (unsigned long long)entries,
+			       CONTAINER_ZIP_ENTRIES_MAX);
+	if (cdsize > CONTAINER_ZIP_CDIR_MAX)
+		return err_set(err, CUSTOS_ELIMIT, NULL, "ZIP central directory "
+			       "of %llu bytes, over the limit",
+			       (unsigned long long)cdsize);
+	return 0;
+}
+
+struct zipscan {
+	struct archive *a;
+	size_t budget;                  /* decompressed bytes left */
+	struct custos_err *err;
+};
+
+/* Read the rest of the entry, keeping its last CONTAINER_TAIL_MAX bytes
+ * (ring order fixed up at the end). Gives up quietly on the budget. */
+static int read_tail(struct zipscan *zs, struct centry *e)
+{
+	unsigned char *t = malloc(CONTAINER_TAIL_MAX), blk[4096];
+	size_t fill = 0, w = 0, want;
+	la_ssize_t n;
+
+	if (t == NULL)
+		return err_nomem(zs->err);
+	for (;;) {
+		want = sizeof(blk) < zs->budget ? sizeof(blk) : zs->budget;
+		if (want == 0) {
+			free(t);                /* tail unknown: EOF sigs fail */
+			return 0;
+		}
+		n = archive_read_data(zs->a, blk, want);
+		if (n <= 0)
+			break;
+		zs->budget -= (size_t)n;
+		for (la_ssize_t i = 0; i < n; i++) {
+			t[w] = blk[i];
+			w = (w + 1) % CONTAINER_TAIL_MAX;
+			if (fill < CONTAINER_TAIL_MAX)
+				fill++;
+		}
+	}
+	if (n < 0) {
+		free(t);
+		return 0;                       /* unreadable: no tail */
+	}
+	e->tail = malloc(fill ? fill : 1);
+	if (e->tail == NULL) {
+		free(t);
+		return err_nomem(zs->err);
+	}
+	want = fill < CONTAINER_TAIL_MAX ? 0 : w;   /* oldest byte */
+	for (size_t i = 0; i < fill; i++)
+		e->tail[i] = t[(want + i) % CONTAINER_TAIL_MAX];
+	e->tail_len = fill;
+	e->have_tail = true;
+	free(t);
+	return 0;
+}
+
+/* Read the wanted entry's head (and tail if asked). */
+static int read_entry(struct zipscan *zs, const struct cpath *p,
+		      struct centry *e)
+{
+	la_ssize_t n = 1;
+	size_t want;
+
+	e->head = malloc(CONTAINER_HEAD_MAX);
+	if (e->head == NULL)
+		return err_nomem(zs->err);
+	while (e->head_len < CONTAINER_HEAD_MAX && zs->budget > 0) {
+		want = CONTAINER_HEAD_MAX - e->head_len;
+		if (want > zs->budget)
+			want = zs->budget;
+		n = archive_read_data(zs->a, e->head + e->head_len, want);
+		if (n <= 0)
+			break;
+		e->head_len += (size_t)n;
+		zs->budget -= (size_t)n;
+	}
+	if (n < 0)
+		return 0;                       /* unreadable: present only */
+	e->have_bytes = true;
+	if (n == 0) {
+		e->whole = true;
+		return 0;
+	}
+	if (e->head_len == CONTAINER_HEAD_MAX) {
+		/* whole if nothing follows */
+		unsigned char probe;
+
+		n = archive_read_data(zs->a, &probe, 1);
+		if (n == 0) {
+			e->whole = true;
+			return 0;
+		}
+		if (n < 0)
+			return 0;
+		zs->budget = zs->budget > 0 ? zs->budget - 1 : 0;
+	}
+	return p->needs_tail ? read_tail(zs, e) : 0;
+}
+
+static bool path_hit(const struct cpath *p, const char *name)
+{
+	if (p->is_dir)
+		return strncmp(name, p->path, strlen(p->path)) == 0;
+	return strcmp(name, p->path) == 0;
+}
+
+static int visit_entry(struct zipscan *zs, struct archive_entry *ae,
+		       const struct cpath *paths, size_t npaths,
+		       struct centry *e)
+{
+	const char *name = archive_entry_pathname(ae);
+	size_t j;
+
+	if (name == NULL)
+		name = archive_entry_pathname_utf8(ae);
+	if (name == NULL)
+		return 0;
+	for (j = 0; j < npaths; j++) {
+		if (e[j].present || name[0] != paths[j].path[0] ||
+		    !path_hit(&paths[j], name))
+			continue;
+		e[j].present = true;
+		snprintf(e[j].name, sizeof(e[j].name), "%s", name);
+		e[j].size = archive_entry_size_is_set(ae)
+				    ? (uint64_t)archive_entry_size(ae) : 0;
+		if (!paths[j].needs_bytes || paths[j].is_dir ||
+		    archive_entry_is_data_encrypted(ae) == 1)
+			continue;
+		if (read_entry(zs, &paths[j], &e[j]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int container_zip_scan(const struct cpath *paths, size_t npaths,
+		       struct centry *e, int fd, struct custos_err *err)
+{
+	struct zipscan zs = { NULL, CONTAINER_ZIP_INFLATE_MAX, err };
+	struct archive_entry *ae;
+	struct zipsrc *z;
+	struct stat st;
+	size_t seen = 0;
+	int r, rc = -1;
+
+	if (fstat(fd, &st) < 0)
+		return err_sys(err, NULL, "cannot stat ZIP file");
+	z = malloc(sizeof(*z));
+	zs.a = archive_read_new();
+	if (z == NULL || zs.a == NULL) {
+		rc = err_nomem(err);
+		goto out;
+	}
+	z->fd = fd;
+	z->size = st.st_size;
+	z->pos = 0;
+	if (check_eocd(z, err) < 0)
+		goto out;
+	archive_read_support_format_zip_seekable(zs.a);
+	archive_read_set_read_callback(zs.a, zs_read);
+	archive_read_set_seek_callback(zs.a, zs_seek);
+	archive_read_set_skip_callback(zs.a, zs_skip);
+	archive_read_set_callback_data(zs.a, z);
+	if (archive_read_open1(zs.a) != ARCHIVE_OK) {
+		zip_damaged(err, archive_error_string(zs.a) ?
+			    archive_error_string(zs.a) : "cannot open");
+		goto out;
+	}
+	while ((r = archive_read_next_header(zs.a, &ae)) != ARCHIVE_EOF) {
+		if (r < ARCHIVE_WARN) {
+			zip_damaged(err, archive_error_string(zs.a) ?
+				    archive_error_string(zs.a) : "bad entry");
+			goto out;
+		}
+		if (++seen > CONTAINER_ZIP_ENTRIES_MAX) {
+			err_set(err, CUSTOS_ELIMIT, NULL, "ZIP has over %u "
+				"entries", CONTAINER_ZIP_ENTRIES_MAX);
+			goto out;
+		}
+		if (visit_entry(&zs, ae, paths, npaths, e) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	archive_read_free(zs.a);
+	free(z);
+	return rc;
+}
