@@ -151,11 +151,8 @@ static int add_frag_group(struct loader *ld, struct cpat *top,
 			goto out;
 		if (p != pos)
 			continue;
-		if (mx < mn) {
-			fail(ld, frag[i], "MaxOffset below MinOffset in",
-			     (const char *)frag[i]->name);
-			goto out;
-		}
+		if (mx < mn)
+			mx = mn;        /* as for SubSeqMaxOffset */
 		if ((!left && cpat_push_gap(&alts[n], mn, mx, ld->err) < 0) ||
 		    parse_text(ld, frag[i], &alts[n]) < 0 ||
 		    (left && cpat_push_gap(&alts[n], mn, mx, ld->err) < 0)) {
@@ -214,9 +211,8 @@ static int load_subseq(struct loader *ld, xmlNode *ss, struct csub *sub)
 	if (attr_uint(ld, ss, "SubSeqMinOffset", 0, &sub->min) < 0 ||
 	    attr_uint(ld, ss, "SubSeqMaxOffset", CPAT_INF, &sub->max) < 0)
 		return -1;
-	if (sub->max < sub->min)
-		return fail(ld, ss, "SubSeqMaxOffset below SubSeqMinOffset in",
-			    "SubSequence");
+	if (sub->max < sub->min)        /* in the real file: means exactly */
+		sub->max = sub->min;    /* at the minimum, as DROID reads it */
 	for (c = ss->children; c != NULL; c = c->next)
 		if (is_elem(c, "Sequence"))
 			seq = c;

@@ -482,39 +482,66 @@ static int load_mini(struct ole2 *o, struct custos_err *err)
 	return 0;
 }
 
+/* A visited bitmap over N sector ids: a chain may pass each one once. */
+static unsigned char *seen_new(uint64_t n, struct custos_err *err)
+{
+	unsigned char *b = calloc((size_t)(n / 8 + 1), 1);
+
+	if (b == NULL)
+		err_nomem(err);
+	return b;
+}
+
+static bool seen_twice(unsigned char *b, uint32_t id)
+{
+	unsigned char bit = (unsigned char)(1u << (id & 7));
+
+	if (b[id >> 3] & bit)
+		return true;
+	b[id >> 3] |= bit;
+	return false;
+}
+
 static int read_mini(struct ole2 *o, const struct ole2_entry *e,
 		     uint64_t off, unsigned char *buf, size_t len,
 		     size_t *got, struct custos_err *err)
 {
-	uint32_t m = e->start, k, steps = 0;
+	uint32_t m = e->start, k;
 	uint64_t pos, in;
 	size_t chunk, skip = (size_t)(off % 64);
+	unsigned char *seen;
+	int rc = 0;
 
-	if (load_mini(o, err) < 0)
+	if (load_mini(o, err) < 0 || (seen = seen_new(o->nminifat, err)) == NULL)
 		return -1;
-	for (k = 0; k < off / 64; k++) {
-		if (m >= o->nminifat || ++steps > o->nminifat)
-			return bad(err, "broken mini sector chain at", m);
-		m = o->minifat[m];
+	for (k = 0; rc == 0 && k < off / 64; k++) {
+		if (m >= o->nminifat || seen_twice(seen, m))
+			rc = bad(err, "broken or cyclic mini sector chain at", m);
+		else
+			m = o->minifat[m];
 	}
-	while (*got < len) {
-		if (m >= o->nminifat || ++steps > o->nminifat)
-			return bad(err, "broken mini sector chain at", m);
+	while (rc == 0 && *got < len) {
+		if (m >= o->nminifat || seen_twice(seen, m)) {
+			rc = bad(err, "broken or cyclic mini sector chain at", m);
+			break;
+		}
 		pos = (uint64_t)m * 64;
-		if (pos / o->ss >= o->nministream)
-			return bad(err, "mini sector beyond the mini stream", m);
+		if (pos / o->ss >= o->nministream) {
+			rc = bad(err, "mini sector beyond the mini stream", m);
+			break;
+		}
 		in = ((uint64_t)o->ministream[pos / o->ss] + 1) * o->ss +
 		     pos % o->ss + skip;
 		chunk = 64 - skip;
 		if (chunk > len - *got)
 			chunk = len - *got;
-		if (read_at(o, in, buf + *got, chunk, err) < 0)
-			return -1;
+		rc = read_at(o, in, buf + *got, chunk, err);
 		*got += chunk;
 		skip = 0;
 		m = o->minifat[m];
 	}
-	return 0;
+	free(seen);
+	return rc;
 }
 
 static int read_regular(struct ole2 *o, const struct ole2_entry *e,
@@ -524,30 +551,34 @@ static int read_regular(struct ole2 *o, const struct ole2_entry *e,
 	uint32_t s = e->start;
 	uint64_t k, steps = 0;
 	size_t chunk, skip = (size_t)(off % o->ss);
+	unsigned char *seen = seen_new(o->nsect, err);
+	int rc = 0;
 
-	for (k = 0; k < off / o->ss; k++)
-		if (s > OLE2_MAXREG || chain_step(o, &s, &steps, err) < 0)
-			return s > OLE2_MAXREG
-				       ? bad(err, "sector chain shorter than "
-					     "the stream, at", k)
-				       : -1;
-	while (*got < len) {
-		if (s > OLE2_MAXREG)
-			return bad(err, "sector chain shorter than the stream "
-				   "size, bytes", e->size);
-		if (s >= o->nsect)
-			return bad(err, "sector number out of range", s);
+	if (seen == NULL)
+		return -1;
+	for (k = 0; rc == 0 && k < off / o->ss; k++) {
+		if (s >= o->nsect || seen_twice(seen, s))
+			rc = bad(err, "broken or cyclic sector chain at", s);
+		else
+			rc = chain_step(o, &s, &steps, err);
+	}
+	while (rc == 0 && *got < len) {
+		if (s >= o->nsect || seen_twice(seen, s)) {
+			rc = bad(err, "broken or cyclic sector chain at", s);
+			break;
+		}
 		chunk = o->ss - skip;
 		if (chunk > len - *got)
 			chunk = len - *got;
-		if (read_at(o, ((uint64_t)s + 1) * o->ss + skip, buf + *got,
-			    chunk, err) < 0 ||
-		    chain_step(o, &s, &steps, err) < 0)
-			return -1;
+		rc = read_at(o, ((uint64_t)s + 1) * o->ss + skip, buf + *got,
+			     chunk, err);
 		*got += chunk;
 		skip = 0;
+		if (rc == 0 && *got < len)
+			rc = chain_step(o, &s, &steps, err);
 	}
-	return 0;
+	free(seen);
+	return rc;
 }
 
 int ole2_read(struct ole2 *o, size_t i, uint64_t off, void *buf,
