@@ -12,8 +12,6 @@
 #include "formats/container.h"
 #include "formats/container_int.h"
 
-#define CONTAINER_STEPS_TOTAL (1u << 23)    /* pattern steps per call */
-
 static const char *const type_name[CTYPE_COUNT] = { "ZIP", "OLE2" };
 
 /* Append TEXT to the evidence buffer, ending in "..." when it is full. */
@@ -57,7 +55,7 @@ static bool sig_matches(const struct csig *s, const struct centry *ents,
 	char part[200];
 	bool ok = true;
 
-	steps = *total < (1u << 20) ? *total : (1u << 20);
+	steps = *total < CONTAINER_STEPS_SIG ? *total : CONTAINER_STEPS_SIG;
 	*total -= steps;
 	for (i = 0; i < s->nfile && ok; i++)
 		ok = file_matches(&s->file[i], &ents[s->file[i].path_index],

@@ -13,13 +13,17 @@
 #include "core/err.h"
 
 /* Limits of one container check (documented in the report/design). */
-#define CONTAINER_HEAD_MAX   (64u * 1024)   /* bytes read from an entry's start */
-#define CONTAINER_TAIL_MAX   (64u * 1024)   /* bytes kept from an entry's end */
-#define CONTAINER_ZIP_INFLATE_MAX (16u * 1024 * 1024) /* decompressed bytes
-						       * per ZIP, all entries */
+/* bytes read from an entry's start, and kept from its end */
+#define CONTAINER_HEAD_MAX (64u * 1024)
+#define CONTAINER_TAIL_MAX (64u * 1024)
+/* decompressed bytes per ZIP file, all entries together */
+#define CONTAINER_ZIP_INFLATE_MAX (16u * 1024 * 1024)
 #define CONTAINER_ZIP_ENTRIES_MAX 65536u    /* entries in a ZIP directory */
-#define CONTAINER_ZIP_CDIR_MAX (64u * 1024 * 1024) /* central directory bytes */
-#define CONTAINER_MATCH_STEPS (1u << 20)    /* pattern steps per entry check */
+#define CONTAINER_ZIP_CDIR_MAX (64u << 20)  /* central directory bytes */
+#define CONTAINER_OLE2_TAIL_STREAM (16u * 1024 * 1024) /* larger OLE2
+						 * streams: no tail read */
+#define CONTAINER_STEPS_SIG (1u << 20)      /* pattern steps per signature */
+#define CONTAINER_STEPS_TOTAL (1u << 23)    /* pattern steps per file */
 
 /* Limits of a signature file's patterns. */
 #define CPAT_TOKENS_MAX 4096                /* tokens in one pattern */
@@ -34,7 +38,8 @@ struct cpat;
 struct cpat_tok {
 	uint8_t kind;          /* enum cpat_kind */
 	uint8_t byte;          /* CPAT_BYTE: the byte */
-	uint32_t a, b;         /* GAP: min, max (CPAT_INF); ALT: first, count */
+	uint32_t a, b;         /* GAP: min, max (or CPAT_INF);
+				* ALT: first alternative, count */
 	uint8_t set[32];       /* CPAT_SET: bit i set = byte i matches */
 };
 
@@ -52,7 +57,7 @@ enum cseq_ref { CSEQ_BOF, CSEQ_EOF, CSEQ_VAR };
 /* A SubSequence: pattern (fragments folded in) and its offset window. */
 struct csub {
 	struct cpat pat;
-	uint32_t min, max;     /* gap from the reference; max CPAT_INF = none */
+	uint32_t min, max;     /* gap from the reference; CPAT_INF: none */
 };
 
 struct cbseq {                 /* ByteSequence: all SUB in order */

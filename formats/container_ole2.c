@@ -24,8 +24,8 @@ static int read_stream(struct ole2 *o, size_t i, const struct cpath *p,
 		return -1;
 	e->have_bytes = true;
 	e->whole = size <= CONTAINER_HEAD_MAX;
-	if (e->whole || !p->needs_tail)
-		return 0;
+	if (e->whole || !p->needs_tail || size > CONTAINER_OLE2_TAIL_STREAM)
+		return 0;               /* no tail: EOF signatures fail */
 	e->tail = malloc(CONTAINER_TAIL_MAX);
 	if (e->tail == NULL)
 		return err_nomem(err);

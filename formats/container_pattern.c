@@ -69,7 +69,8 @@ int cpat_push_alt(struct cpat *p, struct cpat *alts, size_t n,
 
 	if (n > CPAT_TOKENS_MAX || p->nalt > CPAT_TOKENS_MAX)
 		return err_set(err, CUSTOS_ELIMIT, NULL,
-			       "pattern over %d alternatives", CPAT_TOKENS_MAX);
+			       "pattern over %d alternatives",
+			       CPAT_TOKENS_MAX);
 	na = realloc(p->alt, (p->nalt + n) * sizeof(*na));
 	if (na == NULL)
 		return err_nomem(err);
@@ -217,7 +218,7 @@ static int parse_set_value(struct cpat_parser *ps, uint8_t *out)
 	if (parse_hex(ps, out) < 0)
 		return -1;
 	if (hexval(ps->s[ps->i]) >= 0)
-		return parse_fail(ps, "multi-byte set members are unsupported");
+		return parse_fail(ps, "multi-byte set members unsupported");
 	return 0;
 }
 

@@ -113,7 +113,8 @@ static int check_zip64(struct zipsrc *z, int64_t eocd, uint64_t *entries,
  * before libarchive builds its entry table. */
 static int check_eocd(struct zipsrc *z, struct custos_err *err)
 {
-	size_t scan = z->size < ZIP_EOCD_SCAN ? (size_t)z->size : ZIP_EOCD_SCAN;
+	size_t scan = z->size < ZIP_EOCD_SCAN ? (size_t)z->size
+					      : ZIP_EOCD_SCAN;
 	unsigned char *b = malloc(scan ? scan : 1);
 	uint64_t entries = 0, cdsize = 0;
 	ssize_t n;
@@ -128,7 +129,7 @@ static int check_eocd(struct zipsrc *z, struct custos_err *err)
 		if (memcmp(b + i, "PK\x05\x06", 4) == 0) {
 			entries = b[i + 10] | (uint64_t)b[i + 11] << 8;
 			cdsize = rd32(b + i + 12);
-			rc = check_zip64(z, z->size - (int64_t)scan + (int64_t)i,
+			rc = check_zip64(z, z->size - (int64_t)(scan - i),
 					 &entries, &cdsize, err);
 		}
 	free(b);
@@ -142,8 +143,8 @@ static int check_eocd(struct zipsrc *z, struct custos_err *err)
 			       (unsigned long long)entries,
 			       CONTAINER_ZIP_ENTRIES_MAX);
 	if (cdsize > CONTAINER_ZIP_CDIR_MAX)
-		return err_set(err, CUSTOS_ELIMIT, NULL, "ZIP central directory "
-			       "of %llu bytes, over the limit",
+		return err_set(err, CUSTOS_ELIMIT, NULL, "ZIP central "
+			       "directory of %llu bytes, over the limit",
 			       (unsigned long long)cdsize);
 	return 0;
 }
@@ -167,7 +168,7 @@ static int read_tail(struct zipscan *zs, struct centry *e)
 	for (;;) {
 		want = sizeof(blk) < zs->budget ? sizeof(blk) : zs->budget;
 		if (want == 0) {
-			free(t);                /* tail unknown: EOF sigs fail */
+			free(t);        /* tail unknown: EOF sigs fail */
 			return 0;
 		}
 		n = archive_read_data(zs->a, blk, want);

@@ -20,7 +20,7 @@
 #define OLE2_DIR_MAX 32768u            /* directory entries */
 #define OLE2_MINIFAT_MAX (1u << 20)    /* mini FAT entries (64 MiB stream) */
 #define OLE2_PATH_MAX 1024             /* bytes of a storage/stream path */
-#define OLE2_MINI_CUTOFF 4096u         /* streams below live in the mini stream */
+#define OLE2_MINI_CUTOFF 4096u         /* smaller streams: mini stream */
 #define OLE2_MAXREG 0xFFFFFFFAu        /* higher sector ids are markers */
 #define OLE2_NOSTREAM 0xFFFFFFFFu
 
@@ -144,10 +144,12 @@ static int load_header(struct ole2 *o, const unsigned char *h,
 	if (shift != 9 && shift != 12)
 		return bad(err, "unsupported sector shift", shift);
 	if (le16(h + 0x20) != 6)
-		return bad(err, "unsupported mini sector shift", le16(h + 0x20));
+		return bad(err, "unsupported mini sector shift",
+			   le16(h + 0x20));
 	o->ss = 1u << shift;
 	if (o->fsize < o->ss)
-		return bad(err, "file shorter than its header, bytes", o->fsize);
+		return bad(err, "file shorter than its header, bytes",
+			   o->fsize);
 	if ((o->fsize - o->ss) / o->ss + 1 >= OLE2_MAXREG)
 		return bad(err, "file too large, bytes", o->fsize);
 	o->nsect = (uint32_t)((o->fsize - o->ss + o->ss - 1) / o->ss);
@@ -197,7 +199,7 @@ static int load_difat(struct ole2 *o, const unsigned char *h,
 }
 
 struct rawdir {
-	char name[OLE2_ENTRY * 2];  /* UTF-8, trimmed */
+	char name[OLE2_ENTRY];      /* UTF-8, trimmed (31 UTF-16 units) */
 	uint8_t type;
 	uint32_t left, right, child, start;
 	uint64_t size;
@@ -257,8 +259,9 @@ static void parse_entry(const struct ole2 *o, const unsigned char *p,
 	d->right = le32(p + 0x48);
 	d->child = le32(p + 0x4C);
 	d->start = le32(p + 0x74);
-	d->size = o->ss == 512 ? le32(p + 0x78)
-			       : le32(p + 0x78) | (uint64_t)le32(p + 0x7C) << 32;
+	d->size = le32(p + 0x78);
+	if (o->ss != 512)       /* version 3: the high half is undefined */
+		d->size |= (uint64_t)le32(p + 0x7C) << 32;
 }
 
 /* Read the directory chain into *dir (*ndir entries). */
@@ -275,8 +278,9 @@ static int load_dir(struct ole2 *o, uint32_t s, struct rawdir **dir,
 	while (s <= OLE2_MAXREG) {
 		if (*ndir + per > OLE2_DIR_MAX) {
 			free(buf);
-			return err_set(err, CUSTOS_ELIMIT, NULL, "OLE2 directory "
-				       "over %u entries", OLE2_DIR_MAX);
+			return err_set(err, CUSTOS_ELIMIT, NULL, "OLE2 "
+				       "directory over %u entries",
+				       OLE2_DIR_MAX);
 		}
 		nd = realloc(*dir, (*ndir + per) * sizeof(*nd));
 		if (nd == NULL) {
@@ -289,8 +293,8 @@ static int load_dir(struct ole2 *o, uint32_t s, struct rawdir **dir,
 			free(buf);
 			return -1;
 		}
-		for (i = 0; i < per; i++)
-			parse_entry(o, buf + i * OLE2_ENTRY, &(*dir)[(*ndir)++]);
+		for (i = 0; i < per; i++, (*ndir)++)
+			parse_entry(o, buf + i * OLE2_ENTRY, &(*dir)[*ndir]);
 	}
 	free(buf);
 	if (*ndir == 0 || (*dir)[0].type != 5)
@@ -352,8 +356,9 @@ static int walk_tree(struct ole2 *o, const struct rawdir *dir, size_t ndir,
 		if (id == OLE2_NOSTREAM)
 			continue;
 		if (id >= ndir || seen[id]) {
-			rc = bad(err, id >= ndir ? "directory entry out of "
-				 "range" : "directory tree has a cycle at entry",
+			rc = bad(err, id >= ndir
+					 ? "directory entry out of range"
+					 : "directory tree cycle at entry",
 				 id);
 			break;
 		}
@@ -502,6 +507,8 @@ static bool seen_twice(unsigned char *b, uint32_t id)
 	return false;
 }
 
+#define MINI_BROKEN "broken or cyclic mini sector chain at"
+
 static int read_mini(struct ole2 *o, const struct ole2_entry *e,
 		     uint64_t off, unsigned char *buf, size_t len,
 		     size_t *got, struct custos_err *err)
@@ -512,17 +519,20 @@ static int read_mini(struct ole2 *o, const struct ole2_entry *e,
 	unsigned char *seen;
 	int rc = 0;
 
-	if (load_mini(o, err) < 0 || (seen = seen_new(o->nminifat, err)) == NULL)
+	if (load_mini(o, err) < 0)
+		return -1;
+	seen = seen_new(o->nminifat, err);
+	if (seen == NULL)
 		return -1;
 	for (k = 0; rc == 0 && k < off / 64; k++) {
 		if (m >= o->nminifat || seen_twice(seen, m))
-			rc = bad(err, "broken or cyclic mini sector chain at", m);
+			rc = bad(err, MINI_BROKEN, m);
 		else
 			m = o->minifat[m];
 	}
 	while (rc == 0 && *got < len) {
 		if (m >= o->nminifat || seen_twice(seen, m)) {
-			rc = bad(err, "broken or cyclic mini sector chain at", m);
+			rc = bad(err, MINI_BROKEN, m);
 			break;
 		}
 		pos = (uint64_t)m * 64;

@@ -157,7 +157,8 @@ static size_t ole_build(unsigned char *buf, const struct member *m,
 	put32(fat + 4, 0xFFFFFFFE);
 	put32(fat + 8, 0xFFFFFFFE);
 	for (s = 0; s < rootsect; s++)
-		put32(fat + 4 * (3 + s), s + 1 < rootsect ? 4 + s : 0xFFFFFFFE);
+		put32(fat + 4 * (3 + s),
+		      s + 1 < rootsect ? 4 + s : 0xFFFFFFFE);
 	return 512 * (4 + (rootsect ? rootsect : 1));
 }
 
@@ -242,13 +243,15 @@ static void container__zip_docx(void **state)
 static void container__zip_odf_versions(void **state)
 {
 	static const char man[] =
-		"<?xml version=\"1.0\"?><manifest:manifest><manifest:file-entry "
+		"<?xml version=\"1.0\"?><manifest:manifest>"
+		"<manifest:file-entry "
 		"manifest:media-type=\"application/vnd.oasis.opendocument."
 		"spreadsheet\" manifest:full-path=\"/\"/></manifest:manifest>";
 	static const char c12[] =
 		"<?xml version=\"1.0\"?><office:document-content xmlns:office="
 		"\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "
-		"office:version=\"1.2\"><office:body/></office:document-content>";
+		"office:version=\"1.2\"><office:body/>"
+		"</office:document-content>";
 	static const char c11[] =
 		"<?xml version=\"1.0\"?>\n<office:document-content "
 		"office:version='1.1'/>";
@@ -546,7 +549,8 @@ static void container__patterns(void **state)
 		"<ByteSequence Reference=\"BOFoffset\"><SubSequence "
 		"SubSeqMinOffset=\"2\" SubSeqMaxOffset=\"4\"><Sequence>'AB' "
 		"['0'-'9'] (22|27) [&amp;01] ?? {1-3} 'Z'</Sequence>"
-		"<RightFragment Position=\"1\" MinOffset=\"1\" MaxOffset=\"1\">"
+		"<RightFragment Position=\"1\" MinOffset=\"1\" "
+		"MaxOffset=\"1\">"
 		"[!00]</RightFragment></SubSequence>"
 		"<SubSequence SubSeqMinOffset=\"0\"><Sequence>'mid'"
 		"</Sequence></SubSequence></ByteSequence>"
@@ -625,7 +629,8 @@ static void container__loader_errors_name_line(void **state)
 	(void)state;
 	expect_load_error("<ByteSequence>\n<SubSequence SubSeqMinOffset=\"0\">"
 			  "\n<Sequence>'abc' 0G</Sequence></SubSequence>"
-			  "</ByteSequence>", "line 9: odd number of hex digits");
+			  "</ByteSequence>",
+			  "line 9: odd number of hex digits");
 	expect_load_error("<ByteSequence><SubSequence SubSeqMinOffset=\"0\">"
 			  "\n<Sequence>('a'|'b'</Sequence></SubSequence>"
 			  "</ByteSequence>", "line 8: unclosed '('");
