@@ -183,7 +183,7 @@ static int parse_qchar(struct cpat_parser *ps, uint8_t *out)
 
 static int parse_string(struct cpat_parser *ps, struct cpat *p)
 {
-	uint8_t b;
+	uint8_t b = 0;
 
 	ps->i++;                                /* opening quote */
 	while (ps->s[ps->i] != '\'') {
@@ -225,7 +225,7 @@ static int parse_set_value(struct cpat_parser *ps, uint8_t *out)
 static int parse_set_mask(struct cpat_parser *ps, uint8_t *set)
 {
 	char op = ps->s[ps->i++];
-	uint8_t m;
+	uint8_t m = 0;
 	unsigned b;
 
 	if (parse_hex(ps, &m) < 0)
@@ -240,7 +240,7 @@ static int parse_set(struct cpat_parser *ps, struct cpat *p)
 {
 	struct cpat_tok t = { .kind = CPAT_SET };
 	bool invert = false;
-	uint8_t lo, hi;
+	uint8_t lo = 0, hi = 0;
 	unsigned b;
 
 	ps->i++;
@@ -295,7 +295,7 @@ static int parse_number(struct cpat_parser *ps, uint32_t *out)
 /* {n}, {n-m}, {n-*} */
 static int parse_gap(struct cpat_parser *ps, struct cpat *p)
 {
-	uint32_t min, max;
+	uint32_t min = 0, max = 0;
 
 	ps->i++;
 	if (parse_number(ps, &min) < 0)
@@ -352,7 +352,7 @@ static int parse_one(struct cpat_parser *ps, struct cpat *p)
 {
 	struct cpat_tok any = { .kind = CPAT_SET };
 	char c = ps->s[ps->i];
-	uint8_t b;
+	uint8_t b = 0;
 
 	if (hexval(c) >= 0)
 		return parse_hex(ps, &b) < 0 ? -1 : push_byte(p, b, ps->err);
