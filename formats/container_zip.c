@@ -155,6 +155,20 @@ struct zipscan {
 	struct custos_err *err;
 };
 
+/* archive_read_data, reading past warnings (such as a declared size
+ * that disagrees with the data): a few in a row, then they count as
+ * errors. */
+static la_ssize_t zip_read(struct zipscan *zs, void *buf, size_t len)
+{
+	la_ssize_t n;
+	int warns = 0;
+
+	do
+		n = archive_read_data(zs->a, buf, len);
+	while (n == ARCHIVE_WARN && ++warns < 4);
+	return n;
+}
+
 /* Read the rest of the entry, keeping its last CONTAINER_TAIL_MAX bytes
  * (ring order fixed up at the end). Gives up quietly on the budget. */
 static int read_tail(struct zipscan *zs, struct centry *e)
@@ -171,7 +185,7 @@ static int read_tail(struct zipscan *zs, struct centry *e)
 			free(t);        /* tail unknown: EOF sigs fail */
 			return 0;
 		}
-		n = archive_read_data(zs->a, blk, want);
+		n = zip_read(zs, blk, want);
 		if (n <= 0)
 			break;
 		zs->budget -= (size_t)n;
@@ -214,15 +228,17 @@ static int read_entry(struct zipscan *zs, const struct cpath *p,
 		want = CONTAINER_HEAD_MAX - e->head_len;
 		if (want > zs->budget)
 			want = zs->budget;
-		n = archive_read_data(zs->a, e->head + e->head_len, want);
+		n = zip_read(zs, e->head + e->head_len, want);
 		if (n <= 0)
 			break;
 		e->head_len += (size_t)n;
 		zs->budget -= (size_t)n;
 	}
-	if (n < 0)
+	if (n < 0 && e->head_len == 0)
 		return 0;                       /* unreadable: present only */
 	e->have_bytes = true;
+	if (n < 0)
+		return 0;       /* damaged after some bytes: keep those */
 	if (n == 0) {
 		e->whole = true;
 		return 0;
@@ -231,7 +247,7 @@ static int read_entry(struct zipscan *zs, const struct cpath *p,
 		/* whole if nothing follows */
 		unsigned char probe;
 
-		n = archive_read_data(zs->a, &probe, 1);
+		n = zip_read(zs, &probe, 1);
 		if (n == 0) {
 			e->whole = true;
 			return 0;

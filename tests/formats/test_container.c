@@ -383,6 +383,32 @@ static void container__zip_absurd_declarations(void **state)
 	free(b);
 }
 
+/* The entry claims 4 GiB uncompressed (central and local headers): only
+ * the bounded head is inflated and the real bytes still identify it. */
+static void container__zip_huge_declared_size(void **state)
+{
+	const struct member m[] = {
+		{ "[Content_Types].xml", ct_docx, sizeof(ct_docx) - 1 },
+	};
+	struct container_match r[8];
+	struct custos_err err;
+	unsigned char *b;
+	size_t len, i;
+	int n;
+
+	b = slurp(zip_fd(m, 1), &len);
+	for (i = 0; i + 46 <= len; i++) {
+		if (memcmp(b + i, "PK\x01\x02", 4) == 0)
+			put32(b + i + 24, 0xFFFFFFF0);
+		if (memcmp(b + i, "PK\x03\x04", 4) == 0)
+			put32(b + i + 22, 0xFFFFFFF0);
+	}
+	n = identify(*state, fd_from(b, len), "x-fmt/263", r, &err);
+	assert_int_equal(n, 1);
+	assert_string_equal(r[0].puid, "fmt/412");
+	free(b);
+}
+
 /* ---- OLE2 ---- */
 
 static void container__ole2_doc(void **state)
@@ -614,6 +640,33 @@ static void container__patterns(void **state)
 	container_sigs_free(cs);
 }
 
+/* 'a' * 'a' * 'a' * 'b' over 64 KiB of 'a' is cubic without a bound:
+ * the step budget ends it, as a non-match. */
+static void container__pattern_budget(void **state)
+{
+	static const char xml[] = SIG_HEAD
+		"<ByteSequence><SubSequence SubSeqMinOffset=\"0\"><Sequence>"
+		"('a'|'A') * ('a'|'A') * 'a' {0-*} 'a' * 'b'</Sequence>"
+		"</SubSequence></ByteSequence>\n" SIG_TAIL;
+	size_t big = 64 * 1024;
+	char *as = malloc(big);
+	struct member m[2] = { { "a.txt", as, big }, { "dir/", "", 0 } };
+	struct container_sigs *cs;
+	struct container_match r[8];
+	struct custos_err err;
+
+	(void)state;
+	assert_non_null(as);
+	memset(as, 'a', big);
+	if (load_text(&cs, xml, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(identify(cs, zip_fd(m, 2), "x-fmt/263", r, &err), 0);
+	as[big - 1] = 'b';
+	assert_int_equal(identify(cs, zip_fd(m, 2), "x-fmt/263", r, &err), 1);
+	container_sigs_free(cs);
+	free(as);
+}
+
 static void expect_load_error(const char *body, const char *want)
 {
 	char xml[4096];
@@ -690,6 +743,7 @@ int main(void)
 		cmocka_unit_test(container__zip_epub_and_plain),
 		cmocka_unit_test(container__zip_bomb_bounded),
 		cmocka_unit_test(container__zip_absurd_declarations),
+		cmocka_unit_test(container__zip_huge_declared_size),
 		cmocka_unit_test(container__ole2_doc),
 		cmocka_unit_test(container__ole2_msg_xls_ppt),
 		cmocka_unit_test(container__ole2_hostile),
@@ -698,6 +752,7 @@ int main(void)
 	};
 	const struct CMUnitTest plain[] = {
 		cmocka_unit_test(container__patterns),
+		cmocka_unit_test(container__pattern_budget),
 		cmocka_unit_test(container__loader_errors_name_line),
 	};
 
