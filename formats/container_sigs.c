@@ -32,27 +32,31 @@ static int fail(struct loader *ld, const xmlNode *n, const char *what,
 		       "line %ld: %s '%s'", xmlGetLineNo(n), what, name);
 }
 
-/* Grow *ARR (N used, *CAP allocated, ELSZ each) for one more element. */
-static int grow(void *arr, size_t *cap, size_t n, size_t elsz,
-		struct custos_err *err)
+/* ARR (N used, *CAP allocated, ELSZ each) with room for one more
+ * element, zero-filled: ARR itself or its reallocation. NULL with *err
+ * on failure, ARR then still valid. */
+static void *grow(void *arr, size_t *cap, size_t n, size_t elsz,
+		  struct custos_err *err)
 {
-	void **pa = arr;
 	size_t ncap;
 	void *na;
 
 	if (n < *cap)
-		return 0;
-	if (n >= CSIG_ITEMS_MAX)
-		return err_set(err, CUSTOS_ELIMIT, NULL,
-			       "over %d elements of one kind", CSIG_ITEMS_MAX);
+		return arr;
+	if (n >= CSIG_ITEMS_MAX) {
+		err_set(err, CUSTOS_ELIMIT, NULL,
+			"over %d elements of one kind", CSIG_ITEMS_MAX);
+		return NULL;
+	}
 	ncap = *cap ? *cap * 2 : 4;
-	na = realloc(*pa, ncap * elsz);
-	if (na == NULL)
-		return err_nomem(err);
+	na = realloc(arr, ncap * elsz);
+	if (na == NULL) {
+		err_nomem(err);
+		return NULL;
+	}
 	memset((char *)na + *cap * elsz, 0, (ncap - *cap) * elsz);
-	*pa = na;
 	*cap = ncap;
-	return 0;
+	return na;
 }
 
 static bool is_elem(const xmlNode *n, const char *name)
@@ -241,6 +245,7 @@ out:
 static int load_bseq(struct loader *ld, xmlNode *n, struct cbseq *bs)
 {
 	xmlChar *ref = xmlGetProp(n, (const xmlChar *)"Reference");
+	struct csub *ns;
 	size_t cap = 0;
 	xmlNode *c;
 	int rc = 0;
@@ -253,18 +258,23 @@ static int load_bseq(struct loader *ld, xmlNode *n, struct cbseq *bs)
 	else if (ref != NULL && strcmp((const char *)ref, "Variable") != 0)
 		rc = fail(ld, n, "unsupported Reference", (const char *)ref);
 	xmlFree(ref);
+	/* SubSequences in document order (the Position attribute is 0- or
+	 * 1-based and sometimes starts at 2, so it is not used) */
 	for (c = n->children; rc == 0 && c != NULL; c = c->next) {
 		if (!is_elem(c, "SubSequence"))
 			continue;
-		rc = grow(&bs->sub, &cap, bs->nsub, sizeof(*bs->sub), ld->err);
-		if (rc == 0)
-			rc = load_subseq(ld, c, &bs->sub[bs->nsub++]);
+		ns = grow(bs->sub, &cap, bs->nsub, sizeof(*ns), ld->err);
+		if (ns == NULL)
+			return -1;
+		bs->sub = ns;
+		rc = load_subseq(ld, c, &bs->sub[bs->nsub++]);
 	}
 	return rc;
 }
 
 static int load_isig(struct loader *ld, xmlNode *n, struct cisig *s)
 {
+	struct cbseq *nb;
 	size_t cap = 0;
 	uint32_t id;
 	xmlNode *c;
@@ -275,8 +285,11 @@ static int load_isig(struct loader *ld, xmlNode *n, struct cisig *s)
 	for (c = n->children; c != NULL; c = c->next) {
 		if (!is_elem(c, "ByteSequence"))
 			continue;
-		if (grow(&s->bs, &cap, s->nbs, sizeof(*s->bs), ld->err) < 0 ||
-		    load_bseq(ld, c, &s->bs[s->nbs++]) < 0)
+		nb = grow(s->bs, &cap, s->nbs, sizeof(*nb), ld->err);
+		if (nb == NULL)
+			return -1;
+		s->bs = nb;
+		if (load_bseq(ld, c, &s->bs[s->nbs++]) < 0)
 			return -1;
 	}
 	return 0;
@@ -286,6 +299,7 @@ static int load_isig(struct loader *ld, xmlNode *n, struct cisig *s)
 static int load_file(struct loader *ld, xmlNode *n, struct cfile *f)
 {
 	xmlNode *c, *coll, *is;
+	struct cisig *ni;
 	size_t cap = 0;
 	xmlChar *v;
 
@@ -305,9 +319,12 @@ static int load_file(struct loader *ld, xmlNode *n, struct cfile *f)
 			for (is = coll->children; is; is = is->next) {
 				if (!is_elem(is, "InternalSignature"))
 					continue;
-				if (grow(&f->sig, &cap, f->nsig,
-					 sizeof(*f->sig), ld->err) < 0 ||
-				    load_isig(ld, is, &f->sig[f->nsig++]) < 0)
+				ni = grow(f->sig, &cap, f->nsig, sizeof(*ni),
+					  ld->err);
+				if (ni == NULL)
+					return -1;
+				f->sig = ni;
+				if (load_isig(ld, is, &f->sig[f->nsig++]) < 0)
 					return -1;
 			}
 		}
@@ -336,6 +353,7 @@ static int parse_type(struct loader *ld, xmlNode *n, enum ctype *out)
 
 static int load_sig(struct loader *ld, xmlNode *n, struct csig *s)
 {
+	struct cfile *nf;
 	xmlNode *c, *f;
 	size_t cap = 0;
 	uint32_t id;
@@ -352,9 +370,12 @@ static int load_sig(struct loader *ld, xmlNode *n, struct csig *s)
 		for (f = c->children; f != NULL; f = f->next) {
 			if (!is_elem(f, "File"))
 				continue;
-			if (grow(&s->file, &cap, s->nfile, sizeof(*s->file),
-				 ld->err) < 0 ||
-			    load_file(ld, f, &s->file[s->nfile++]) < 0)
+			nf = grow(s->file, &cap, s->nfile, sizeof(*nf),
+				  ld->err);
+			if (nf == NULL)
+				return -1;
+			s->file = nf;
+			if (load_file(ld, f, &s->file[s->nfile++]) < 0)
 				return -1;
 		}
 	}
@@ -412,10 +433,12 @@ static int load_mapping(struct loader *ld, xmlNode *n)
 static int load_trigger(struct loader *ld, xmlNode *n, size_t *cap)
 {
 	struct container_sigs *cs = ld->cs;
-	struct ctrigger *t;
+	struct ctrigger *t = grow(cs->trig, cap, cs->ntrig, sizeof(*t),
+				  ld->err);
 
-	if (grow(&cs->trig, cap, cs->ntrig, sizeof(*cs->trig), ld->err) < 0)
+	if (t == NULL)
 		return -1;
+	cs->trig = t;
 	t = &cs->trig[cs->ntrig];
 	if (parse_type(ld, n, &t->type) < 0 ||
 	    attr_str(ld, n, "Puid", &t->puid) < 0) {
@@ -427,13 +450,23 @@ static int load_trigger(struct loader *ld, xmlNode *n, size_t *cap)
 	return 0;
 }
 
+static int load_one_sig(struct loader *ld, xmlNode *n, size_t *cap)
+{
+	struct container_sigs *cs = ld->cs;
+	struct csig *ns = grow(cs->sig, cap, cs->nsig, sizeof(*ns), ld->err);
+
+	if (ns == NULL)
+		return -1;
+	cs->sig = ns;
+	return load_sig(ld, n, &cs->sig[cs->nsig++]);
+}
+
 /* Children named CHILD of every SECTION element under ROOT, in order. */
 static int load_section(struct loader *ld, xmlNode *root,
 			const char *section, const char *child, int which)
 {
 	size_t cap = 0, tcap = 0;
 	xmlNode *s, *c;
-	struct container_sigs *cs = ld->cs;
 
 	for (s = root->children; s != NULL; s = s->next) {
 		if (!is_elem(s, section))
@@ -441,10 +474,7 @@ static int load_section(struct loader *ld, xmlNode *root,
 		for (c = s->children; c != NULL; c = c->next) {
 			if (!is_elem(c, child))
 				continue;
-			if (which == 0 &&
-			    (grow(&cs->sig, &cap, cs->nsig, sizeof(*cs->sig),
-				  ld->err) < 0 ||
-			     load_sig(ld, c, &cs->sig[cs->nsig++]) < 0))
+			if (which == 0 && load_one_sig(ld, c, &cap) < 0)
 				return -1;
 			if (which == 1 && load_mapping(ld, c) < 0)
 				return -1;
@@ -483,9 +513,11 @@ static int index_paths(struct loader *ld)
 				if (strcmp(cs->paths[t][j].path, f->path) == 0)
 					break;
 			if (j == cs->npaths[t]) {
-				if (grow(&cs->paths[t], &cap[t], j,
-					 sizeof(struct cpath), ld->err) < 0)
+				p = grow(cs->paths[t], &cap[t], j, sizeof(*p),
+					 ld->err);
+				if (p == NULL)
 					return -1;
+				cs->paths[t] = p;
 				cs->paths[t][j].path = strdup(f->path);
 				if (cs->paths[t][j].path == NULL)
 					return err_nomem(ld->err);
@@ -548,6 +580,12 @@ int container_sigs_parse(struct container_sigs **out, const char *buf,
 			       "line %d: malformed XML: %s",
 			       xe ? xe->line : 0,
 			       xe && xe->message ? xe->message : "unknown");
+	}
+	if (doc->intSubset != NULL || doc->extSubset != NULL) {
+		/* no DTD, so no entities to expand (billion laughs) */
+		xmlFreeDoc(doc);
+		return err_set(err, CUSTOS_EFORMAT, shown,
+			       "document type declarations are not allowed");
 	}
 	ld.cs = calloc(1, sizeof(*ld.cs));
 	rc = ld.cs ? load_doc(&ld, doc) : err_nomem(err);

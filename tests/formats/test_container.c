@@ -585,7 +585,10 @@ static void container__patterns(void **state)
 		"MaxOffset=\"1\">"
 		"[!00]</RightFragment></SubSequence>"
 		"<SubSequence SubSeqMinOffset=\"0\"><Sequence>'mid'"
-		"</Sequence></SubSequence></ByteSequence>"
+		"</Sequence><LeftFragment Position=\"1\" MinOffset=\"0\" "
+		"MaxOffset=\"1\">2E</LeftFragment><LeftFragment "
+		"Position=\"1\" MinOffset=\"0\" MaxOffset=\"1\">2C"
+		"</LeftFragment></SubSequence></ByteSequence>"
 		"<ByteSequence Reference=\"EOFoffset\"><SubSequence "
 		"SubSeqMinOffset=\"0\" SubSeqMaxOffset=\"2\"><Sequence>'END'"
 		"</Sequence></SubSequence></ByteSequence>"
@@ -595,6 +598,7 @@ static void container__patterns(void **state)
 	static const char *const good[] = {
 		"..AB7\"\x03zqqZ-x..mid..any..where..END",
 		"....AB0'\x01zqZ-x.mid.anywhere.END\n\n",
+		"..AB7\"\x03zqqZ-x,mid.any.where.END",
 	};
 	static const char *const bad[] = {
 		".....AB7\"\x03zqqZ-x..mid..any..where..END",  /* offset 5 */
@@ -604,6 +608,8 @@ static void container__patterns(void **state)
 		"..AB7\"\x03zqqqqZ-x..mid..any..where..END",   /* gap > 3 */
 		"..AB7\"\x03zqqZ-x..mid..any..where..END...",  /* EOF > 2 */
 		"..AB7\"\x03zqqZ-x..mid..where..any..END",     /* order */
+		"..AB7\"\x03zqqZ-x;;mid..any..where..END",     /* left frag */
+		"..AB7\"\x03zqqZ-x.;;mid..any..where..END",    /* its gap */
 	};
 	struct container_sigs *cs;
 	struct container_match r[8];
@@ -616,9 +622,9 @@ static void container__patterns(void **state)
 	if (load_text(&cs, xml, &err) < 0)
 		fail_msg("%s", err.msg);
 	assert_string_equal(container_sigs_version(cs), "7");
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		m[0].data = good[i];
-		m[0].len = strlen(good[i]) + (i == 0 ? 0 : 0);
+		m[0].len = strlen(good[i]);
 		assert_int_equal(identify(cs, zip_fd(m, 2), "x-fmt/263", r,
 					  &err), 1);
 		assert_string_equal(r[0].puid, "fmt/9999");
@@ -706,6 +712,9 @@ static void container__loader_errors_name_line(void **state)
 	assert_int_equal(load_text(&cs, "<ContainerSignatureMapping>\n<a>",
 				   &err), -1);
 	assert_non_null(strstr(err.msg, "malformed XML"));
+	assert_int_equal(load_text(&cs, "<!DOCTYPE x [<!ENTITY a \"aaaa\">]>"
+				   "<ContainerSignatureMapping/>", &err), -1);
+	assert_non_null(strstr(err.msg, "document type declarations"));
 	assert_int_equal(container_sigs_load(&cs, "/nonexistent/x.xml", &err),
 			 -1);
 	container_sigs_free(NULL);
