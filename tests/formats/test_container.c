@@ -75,10 +75,10 @@ static int zip_fd(const struct member *m, size_t n)
 }
 
 /* ---- helpers: a minimal OLE2 file (v3, 512-byte sectors) ----
- * sector 0 FAT, 1 directory, 2 mini FAT, 3.. mini stream; every stream
- * (under 4096 bytes) lives in the mini stream. Entries: root, then the
- * members chained as right siblings. */
-#define OLE_MAX (512 * 32)
+ * sector 0 FAT, 1 directory, 2 mini FAT, 3.. mini stream, then streams
+ * of 4096 bytes or more in regular sectors, then any further FAT sectors.
+ * Entries: root, then the members chained as right siblings. */
+#define OLE_MAX (512 * 300)
 
 static void put32(unsigned char *p, uint32_t v)
 {
@@ -97,15 +97,16 @@ static void put_name(unsigned char *ent, const char *name)
 	ent[0x40] = (unsigned char)(2 * n + 2);
 }
 
-static size_t ole_build(unsigned char *buf, const struct member *m,
-			size_t n)
+static unsigned char *sector(unsigned char *buf, uint32_t s)
 {
-	unsigned char *h = buf, *fat = buf + 512, *dir = buf + 1024;
-	unsigned char *mfat = buf + 1536, *ent;
-	uint32_t msect = 0, rootsect, i, k, s;
+	assert_true((s + 2) * 512 <= OLE_MAX);
+	return buf + 512 * (s + 1);
+}
 
-	assert_true(n <= 3);
-	memset(buf, 0, OLE_MAX);
+static void ole_header(unsigned char *h)
+{
+	uint32_t i;
+
 	memcpy(h, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8);
 	h[0x18] = 0x3E;
 	h[0x1A] = 3;
@@ -113,18 +114,56 @@ static size_t ole_build(unsigned char *buf, const struct member *m,
 	h[0x1D] = 0xFF;
 	h[0x1E] = 9;
 	h[0x20] = 6;
-	put32(h + 0x2C, 1);              /* FAT sectors */
 	put32(h + 0x30, 1);              /* first directory sector */
 	put32(h + 0x38, 4096);
 	put32(h + 0x3C, 2);              /* first mini FAT sector */
 	put32(h + 0x40, 1);
 	put32(h + 0x44, 0xFFFFFFFE);
-	put32(h + 0x4C, 0);              /* FAT is sector 0 */
-	for (i = 1; i < 109; i++)
+	for (i = 0; i < 109; i++)
 		put32(h + 0x4C + 4 * i, 0xFFFFFFFF);
+}
+
+/* Chain sectors FIRST..FIRST+N-1 in FAT. */
+static void chain(uint32_t *fat, uint32_t first, uint32_t n)
+{
+	uint32_t k;
+
+	for (k = 0; k < n; k++)
+		fat[first + k] = k + 1 < n ? first + k + 1 : 0xFFFFFFFE;
+}
+
+static size_t ole_build(unsigned char *buf, const struct member *m,
+			size_t n)
+{
+	static uint32_t fat[128 * 8];
+	unsigned char *dir = sector(buf, 1), *mfat = sector(buf, 2), *ent;
+	uint32_t msect = 0, rootsect, big = 0, nfat = 1, next, i, k;
+
+	assert_true(n <= 3);
+	memset(buf, 0, OLE_MAX);
+	memset(fat, 0xFF, sizeof(fat));
+	ole_header(buf);
 	memset(mfat, 0xFF, 512);
-	memset(fat, 0xFF, 512);
-	memset(dir, 0, 512);
+	for (i = 0; i < n; i++) {
+		if (m[i].len < 4096)
+			msect += (uint32_t)((m[i].len + 63) / 64);
+		else
+			big += (uint32_t)((m[i].len + 511) / 512);
+	}
+	rootsect = (msect * 64 + 511) / 512;
+	rootsect = rootsect ? rootsect : 1;
+	while (nfat * 128 < 3 + rootsect + big + nfat - 1)
+		nfat++;
+	assert_true(nfat <= 8);
+	fat[0] = 0xFFFFFFFD;
+	fat[1] = fat[2] = 0xFFFFFFFE;
+	chain(fat, 3, rootsect);
+	put32(buf + 0x2C, nfat);
+	put32(buf + 0x4C, 0);
+	for (k = 1; k < nfat; k++) {
+		fat[3 + rootsect + big + k - 1] = 0xFFFFFFFD;
+		put32(buf + 0x4C + 4 * k, 3 + rootsect + big + k - 1);
+	}
 	for (i = 0; i <= n; i++) {
 		ent = dir + 128 * i;
 		put32(ent + 0x44, 0xFFFFFFFF);
@@ -135,31 +174,36 @@ static size_t ole_build(unsigned char *buf, const struct member *m,
 	dir[0x42] = 5;
 	put32(dir + 0x48, 0xFFFFFFFF);
 	put32(dir + 0x4C, 1);
+	put32(dir + 0x74, 3);
+	put32(dir + 0x78, msect * 64);
+	msect = 0;
+	next = 3 + rootsect;
 	for (i = 0; i < n; i++) {
-		uint32_t need = (uint32_t)((m[i].len + 63) / 64);
+		uint32_t need;
 
 		ent = dir + 128 * (i + 1);
 		put_name(ent, m[i].name);
 		ent[0x42] = 2;
-		put32(ent + 0x74, msect);
 		put32(ent + 0x78, (uint32_t)m[i].len);
+		if (m[i].len >= 4096) {
+			need = (uint32_t)((m[i].len + 511) / 512);
+			put32(ent + 0x74, next);
+			chain(fat, next, need);
+			memcpy(sector(buf, next), m[i].data, m[i].len);
+			next += need;
+			continue;
+		}
+		need = (uint32_t)((m[i].len + 63) / 64);
+		put32(ent + 0x74, msect);
 		for (k = 0; k < need; k++)
 			put32(mfat + 4 * (msect + k),
 			      k + 1 < need ? msect + k + 1 : 0xFFFFFFFE);
-		memcpy(buf + 2048 + 64 * msect, m[i].data, m[i].len);
+		memcpy(sector(buf, 3) + 64 * msect, m[i].data, m[i].len);
 		msect += need;
 	}
-	rootsect = (msect * 64 + 511) / 512;
-	assert_true(rootsect + 4 <= OLE_MAX / 512);
-	put32(dir + 0x74, 3);
-	put32(dir + 0x78, msect * 64);
-	put32(fat, 0xFFFFFFFD);
-	put32(fat + 4, 0xFFFFFFFE);
-	put32(fat + 8, 0xFFFFFFFE);
-	for (s = 0; s < rootsect; s++)
-		put32(fat + 4 * (3 + s),
-		      s + 1 < rootsect ? 4 + s : 0xFFFFFFFE);
-	return 512 * (4 + (rootsect ? rootsect : 1));
+	for (k = 0; k < nfat; k++)
+		memcpy(sector(buf, k ? next + k - 1 : 0), fat + 128 * k, 512);
+	return 512 * (1 + (size_t)next + nfat - 1);
 }
 
 static const char compobj_doc[] =
@@ -463,6 +507,32 @@ static void container__ole2_msg_xls_ppt(void **state)
 	assert_string_equal(r[0].puid, "fmt/126");
 }
 
+/* A Workbook stream of 5000 bytes lives in regular sectors (4..13). */
+static size_t ole_xls_big(unsigned char *buf)
+{
+	static char book[5000] = "\x09\x08\x10\x00\x00\x06\x05\x00";
+	const struct member m[] = { { "Workbook", book, sizeof(book) } };
+
+	return ole_build(buf, m, 1);
+}
+
+static void container__ole2_regular_sectors(void **state)
+{
+	unsigned char buf[OLE_MAX];
+	struct container_match r[8];
+	struct custos_err err;
+	size_t len = ole_xls_big(buf);
+
+	assert_int_equal(identify(*state, fd_from(buf, len), "fmt/111", r,
+				  &err), 1);
+	assert_string_equal(r[0].puid, "fmt/61");
+	/* the fifth sector of the stream leads back to its first */
+	put32(sector(buf, 0) + 4 * 8, 4);
+	assert_int_equal(identify(*state, fd_from(buf, len), "fmt/111", r,
+				  &err), -1);
+	assert_non_null(strstr(err.msg, "cyclic sector chain"));
+}
+
 /* Damage a good DOC with MUTATE; identification must fail with
  * CUSTOS_EFORMAT or CUSTOS_ELIMIT and a message mentioning WHAT. */
 static void expect_damaged(void **state, void (*mutate)(unsigned char *),
@@ -673,6 +743,61 @@ static void container__pattern_budget(void **state)
 	free(as);
 }
 
+#define TAIL_SIG(id, type, path) \
+	"<ContainerSignature Id=\"" id "\" ContainerType=\"" type "\">" \
+	"<Files><File><Path>" path "</Path><BinarySignatures>" \
+	"<InternalSignatureCollection><InternalSignature ID=\"1\">" \
+	"<ByteSequence Reference=\"BOFoffset\"><SubSequence " \
+	"SubSeqMinOffset=\"0\" SubSeqMaxOffset=\"0\"><Sequence>'HEAD'" \
+	"</Sequence></SubSequence></ByteSequence>" \
+	"<ByteSequence Reference=\"EOFoffset\"><SubSequence " \
+	"SubSeqMinOffset=\"0\" SubSeqMaxOffset=\"4\"><Sequence>'TAIL'" \
+	"</Sequence></SubSequence></ByteSequence></InternalSignature>" \
+	"</InternalSignatureCollection></BinarySignatures></File></Files>" \
+	"</ContainerSignature>"
+
+/* EOF-anchored signatures on entries bigger than the head window: the
+ * tail is read separately (ZIP: inflated through; OLE2: by chain). */
+static void container__eof_beyond_head(void **state)
+{
+	static const char xml[] = "<ContainerSignatureMapping>"
+		"<ContainerSignatures>" TAIL_SIG("1", "OLE2", "Big")
+		TAIL_SIG("2", "ZIP", "big.bin") "</ContainerSignatures>"
+		"<FileFormatMappings><FileFormatMapping signatureId=\"1\" "
+		"Puid=\"fmt/9001\"/><FileFormatMapping signatureId=\"2\" "
+		"Puid=\"fmt/9002\"/></FileFormatMappings><TriggerPuids>"
+		"<TriggerPuid ContainerType=\"OLE2\" Puid=\"fmt/111\"/>"
+		"<TriggerPuid ContainerType=\"ZIP\" Puid=\"x-fmt/263\"/>"
+		"</TriggerPuids></ContainerSignatureMapping>";
+	static char data[100000], buf[OLE_MAX];
+	struct member m[] = { { "Big", data, sizeof(data) } };
+	struct container_sigs *cs;
+	struct container_match r[8];
+	struct custos_err err;
+	size_t len;
+
+	(void)state;
+	if (load_text(&cs, xml, &err) < 0)
+		fail_msg("%s", err.msg);
+	memset(data, 'x', sizeof(data));
+	memcpy(data, "HEAD", 4);
+	memcpy(data + sizeof(data) - 6, "TAIL\n\n", 6);
+	len = ole_build((unsigned char *)buf, m, 1);
+	assert_int_equal(identify(cs, fd_from(buf, len), "fmt/111", r, &err),
+			 1);
+	assert_string_equal(r[0].puid, "fmt/9001");
+	m[0].name = "big.bin";
+	assert_int_equal(identify(cs, zip_fd(m, 1), "x-fmt/263", r, &err), 1);
+	assert_string_equal(r[0].puid, "fmt/9002");
+	data[sizeof(data) - 3] = 'X';           /* "TAIX\n\n" */
+	assert_int_equal(identify(cs, zip_fd(m, 1), "x-fmt/263", r, &err), 0);
+	m[0].name = "Big";
+	len = ole_build((unsigned char *)buf, m, 1);
+	assert_int_equal(identify(cs, fd_from(buf, len), "fmt/111", r, &err),
+			 0);
+	container_sigs_free(cs);
+}
+
 static void expect_load_error(const char *body, const char *want)
 {
 	char xml[4096];
@@ -756,12 +881,14 @@ int main(void)
 		cmocka_unit_test(container__ole2_doc),
 		cmocka_unit_test(container__ole2_msg_xls_ppt),
 		cmocka_unit_test(container__ole2_hostile),
+		cmocka_unit_test(container__ole2_regular_sectors),
 		cmocka_unit_test(container__ole2_truncated_and_not_ole),
 		cmocka_unit_test(container__builtin_set),
 	};
 	const struct CMUnitTest plain[] = {
 		cmocka_unit_test(container__patterns),
 		cmocka_unit_test(container__pattern_budget),
+		cmocka_unit_test(container__eof_beyond_head),
 		cmocka_unit_test(container__loader_errors_name_line),
 	};
 
