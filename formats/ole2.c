@@ -100,6 +100,26 @@ static int read_sector(struct ole2 *o, uint32_t s, void *buf,
 	return read_at(o, ((uint64_t)s + 1) * o->ss, buf, o->ss, err);
 }
 
+/* A visited bitmap over N sector ids: a chain may pass each one once. */
+static unsigned char *seen_new(uint64_t n, struct custos_err *err)
+{
+	unsigned char *b = calloc((size_t)(n / 8 + 1), 1);
+
+	if (b == NULL)
+		err_nomem(err);
+	return b;
+}
+
+static bool seen_twice(unsigned char *b, uint32_t id)
+{
+	unsigned char bit = (unsigned char)(1u << (id & 7));
+
+	if (b[id >> 3] & bit)
+		return true;
+	b[id >> 3] |= bit;
+	return false;
+}
+
 /* The FAT entry of sector S: the next sector of its chain. */
 static int fat_next(struct ole2 *o, uint32_t s, uint32_t *next,
 		    struct custos_err *err)
@@ -163,34 +183,36 @@ static int load_difat(struct ole2 *o, const unsigned char *h,
 		      struct custos_err *err)
 {
 	uint32_t nfat = le32(h + 0x2C), s = le32(h + 0x44), i, per;
-	uint64_t steps = 0;
-	unsigned char *buf;
+	unsigned char *buf, *seen;
+	int rc = 0;
 
 	if (nfat == 0 || nfat > o->nsect)
 		return bad(err, "absurd FAT sector count", nfat);
 	o->difat = malloc((size_t)nfat * sizeof(uint32_t));
 	buf = malloc(o->ss);
-	if (o->difat == NULL || buf == NULL) {
+	seen = calloc(o->nsect / 8 + 1, 1);
+	if (o->difat == NULL || buf == NULL || seen == NULL) {
 		free(buf);
+		free(seen);
 		return err_nomem(err);
 	}
 	for (i = 0; i < nfat && i < 109; i++)
 		o->difat[o->ndifat++] = le32(h + 0x4C + 4 * i);
 	per = o->ss / 4 - 1;
-	while (o->ndifat < nfat && s <= OLE2_MAXREG) {
-		if (++steps > o->nsect) {
-			free(buf);
-			return bad(err, "cyclic DIFAT chain at sector", s);
+	while (rc == 0 && o->ndifat < nfat && s <= OLE2_MAXREG) {
+		if (s < o->nsect && seen_twice(seen, s)) {
+			rc = bad(err, "cyclic DIFAT chain at sector", s);
+			break;
 		}
-		if (read_sector(o, s, buf, err) < 0) {
-			free(buf);
-			return -1;
-		}
-		for (i = 0; i < per && o->ndifat < nfat; i++)
+		rc = read_sector(o, s, buf, err);
+		for (i = 0; rc == 0 && i < per && o->ndifat < nfat; i++)
 			o->difat[o->ndifat++] = le32(buf + 4 * i);
 		s = le32(buf + 4 * per);
 	}
 	free(buf);
+	free(seen);
+	if (rc < 0)
+		return -1;
 	for (i = 0; i < o->ndifat; i++)
 		if (o->difat[i] >= o->nsect)
 			return bad(err, "FAT sector number out of range",
@@ -485,26 +507,6 @@ static int load_mini(struct ole2 *o, struct custos_err *err)
 			return -1;
 	}
 	return 0;
-}
-
-/* A visited bitmap over N sector ids: a chain may pass each one once. */
-static unsigned char *seen_new(uint64_t n, struct custos_err *err)
-{
-	unsigned char *b = calloc((size_t)(n / 8 + 1), 1);
-
-	if (b == NULL)
-		err_nomem(err);
-	return b;
-}
-
-static bool seen_twice(unsigned char *b, uint32_t id)
-{
-	unsigned char bit = (unsigned char)(1u << (id & 7));
-
-	if (b[id >> 3] & bit)
-		return true;
-	b[id >> 3] |= bit;
-	return false;
 }
 
 #define MINI_BROKEN "broken or cyclic mini sector chain at"

@@ -78,7 +78,7 @@ static int zip_fd(const struct member *m, size_t n)
  * sector 0 FAT, 1 directory, 2 mini FAT, 3.. mini stream, then streams
  * of 4096 bytes or more in regular sectors, then any further FAT sectors.
  * Entries: root, then the members chained as right siblings. */
-#define OLE_MAX (512 * 300)
+#define OLE_MAX (512 * 400)
 
 static void put32(unsigned char *p, uint32_t v)
 {
@@ -533,6 +533,51 @@ static void container__ole2_regular_sectors(void **state)
 	assert_non_null(strstr(err.msg, "cyclic sector chain"));
 }
 
+/* A DOC whose header claims NFAT FAT sectors: the header lists 109 (the
+ * real one first, the others zero-filled sectors), the DIFAT sector 150
+ * the rest, then NEXT (its chain pointer). */
+static unsigned char *ole_doc_difat(size_t *len, uint32_t nfat,
+				    uint32_t next)
+{
+	unsigned char *b = calloc(1, OLE_MAX), *d;
+	uint32_t i;
+
+	assert_non_null(b);
+	close(ole_doc_fd(b, len));
+	*len = 512 * (1 + 320);
+	assert_true(*len <= OLE_MAX);
+	put32(b + 0x2C, nfat);
+	put32(b + 0x44, 150);
+	put32(b + 0x48, 1);
+	for (i = 1; i < 109; i++)
+		put32(b + 0x4C + 4 * i, 9 + i);
+	d = sector(b, 150);
+	memset(d, 0xFF, 512);
+	for (i = 0; i < nfat - 109 && i < 127; i++)
+		put32(d + 4 * i, 160 + i);
+	put32(d + 4 * 127, next);
+	return b;
+}
+
+static void container__ole2_difat_chain(void **state)
+{
+	struct container_match r[8];
+	struct custos_err err;
+	unsigned char *b;
+	size_t len;
+
+	b = ole_doc_difat(&len, 120, 0xFFFFFFFE);
+	assert_int_equal(identify(*state, fd_from(b, len), "fmt/111", r,
+				  &err), 1);
+	assert_string_equal(r[0].puid, "fmt/40");
+	free(b);
+	b = ole_doc_difat(&len, 300, 150);      /* DIFAT sector -> itself */
+	assert_int_equal(identify(*state, fd_from(b, len), "fmt/111", r,
+				  &err), -1);
+	assert_non_null(strstr(err.msg, "cyclic DIFAT chain"));
+	free(b);
+}
+
 /* Damage a good DOC with MUTATE; identification must fail with
  * CUSTOS_EFORMAT or CUSTOS_ELIMIT and a message mentioning WHAT. */
 static void expect_damaged(void **state, void (*mutate)(unsigned char *),
@@ -882,6 +927,7 @@ int main(void)
 		cmocka_unit_test(container__ole2_msg_xls_ppt),
 		cmocka_unit_test(container__ole2_hostile),
 		cmocka_unit_test(container__ole2_regular_sectors),
+		cmocka_unit_test(container__ole2_difat_chain),
 		cmocka_unit_test(container__ole2_truncated_and_not_ole),
 		cmocka_unit_test(container__builtin_set),
 	};
