@@ -405,7 +405,13 @@ int cpat_parse(struct cpat *p, const char *text, const char *shown,
 {
 	struct cpat_parser ps = { text, 0, 0, shown, line, err };
 
-	return parse_seq(&ps, p, false);
+	if (parse_seq(&ps, p, false) == 0)
+		return 0;
+	if (err != NULL && err->code == CUSTOS_ELIMIT)  /* from push_tok */
+		return err_set(err, CUSTOS_ELIMIT, shown, "line %ld: pattern "
+			       "over %d tokens or alternatives", line,
+			       CPAT_TOKENS_MAX);
+	return -1;
 }
 
 static size_t sat_add(size_t a, size_t b)

@@ -18,12 +18,23 @@
 #define CSIG_FILE_MAX (16u * 1024 * 1024)   /* signature file bytes */
 #define CSIG_ITEMS_MAX 100000               /* elements of one kind */
 #define CSIG_FRAGS_MAX 64                   /* fragments of one SubSequence */
+#define CSIG_TOKENS_MAX (1u << 20)          /* pattern tokens, whole file */
 
 struct loader {
 	const char *shown;
 	struct custos_err *err;
 	struct container_sigs *cs;
+	size_t tokens;          /* pattern tokens so far (memory bound) */
 };
+
+static size_t count_tokens(const struct cpat *p)
+{
+	size_t i, n = p->ntok;
+
+	for (i = 0; i < p->nalt; i++)
+		n += count_tokens(&p->alt[i]);
+	return n;
+}
 
 static int fail(struct loader *ld, const xmlNode *n, const char *what,
 		const char *name)
@@ -236,6 +247,13 @@ static int load_subseq(struct loader *ld, xmlNode *ss, struct csub *sub)
 		if (add_frag_group(ld, &sub->pat, frag, nfrag, p, false) < 0)
 			goto out;
 	cpat_measure(&sub->pat);
+	ld->tokens += count_tokens(&sub->pat);
+	if (ld->tokens > CSIG_TOKENS_MAX) {
+		err_set(ld->err, CUSTOS_ELIMIT, ld->shown, "line %ld: over %u "
+			"pattern tokens in the file", xmlGetLineNo(ss),
+			CSIG_TOKENS_MAX);
+		goto out;
+	}
 	rc = 0;
 out:
 	cpat_release(&mid);
@@ -561,7 +579,7 @@ int container_sigs_parse(struct container_sigs **out, const char *buf,
 			 size_t len, const char *shown,
 			 struct custos_err *err)
 {
-	struct loader ld = { shown, err, NULL };
+	struct loader ld = { shown, err, NULL, 0 };
 	const xmlError *xe;
 	xmlDoc *doc;
 	int rc;

@@ -845,7 +845,7 @@ static void container__eof_beyond_head(void **state)
 
 static void expect_load_error(const char *body, const char *want)
 {
-	char xml[4096];
+	static char xml[16384];
 	struct container_sigs *cs = NULL;
 	struct custos_err err;
 
@@ -858,6 +858,7 @@ static void expect_load_error(const char *body, const char *want)
 
 static void container__loader_errors_name_line(void **state)
 {
+	static char seqbuf[13000];
 	struct container_sigs *cs = NULL;
 	struct custos_err err;
 
@@ -877,6 +878,17 @@ static void container__loader_errors_name_line(void **state)
 	expect_load_error("<ByteSequence><SubSequence><Sequence>'unterminated"
 			  "</Sequence></SubSequence></ByteSequence>",
 			  "unterminated quoted string");
+	{
+		char big[12000];
+
+		memset(big, 'A', sizeof(big) - 1);   /* 5999 hex bytes */
+		big[sizeof(big) - 1] = '\0';
+		big[sizeof(big) - 2] = '\0';
+		snprintf(seqbuf, sizeof(seqbuf), "<ByteSequence><SubSequence>"
+			 "<Sequence>%s</Sequence></SubSequence>"
+			 "</ByteSequence>", big);
+		expect_load_error(seqbuf, "line 7: pattern over 4096 tokens");
+	}
 	assert_int_equal(load_text(&cs, "<x/>", &err), -1);
 	assert_non_null(strstr(err.msg, "ContainerSignatureMapping"));
 	assert_int_equal(load_text(&cs, "<ContainerSignatureMapping>\n<a>",
