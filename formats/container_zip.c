@@ -169,48 +169,65 @@ static la_ssize_t zip_read(struct zipscan *zs, void *buf, size_t len)
 	return n;
 }
 
-/* Read the rest of the entry, keeping its last CONTAINER_TAIL_MAX bytes
- * (ring order fixed up at the end). Gives up quietly on the budget. */
-static int read_tail(struct zipscan *zs, struct centry *e)
+/* The last CONTAINER_TAIL_MAX bytes written, in a ring. */
+struct ring {
+	unsigned char *b;
+	size_t w, fill;         /* next write position, bytes held */
+};
+
+static void ring_put(struct ring *r, const unsigned char *p, size_t n)
 {
-	unsigned char *t = malloc(CONTAINER_TAIL_MAX), blk[4096];
-	size_t fill = 0, w = 0, want;
+	size_t k;
+
+	while (n > 0) {
+		k = CONTAINER_TAIL_MAX - r->w;
+		if (k > n)
+			k = n;
+		memcpy(r->b + r->w, p, k);
+		r->w = (r->w + k) % CONTAINER_TAIL_MAX;
+		r->fill = r->fill + k > CONTAINER_TAIL_MAX ? CONTAINER_TAIL_MAX
+							   : r->fill + k;
+		p += k;
+		n -= k;
+	}
+}
+
+/* Read the rest of the entry after its full head and the PROBE byte,
+ * keeping its last CONTAINER_TAIL_MAX bytes as E's tail. Gives up
+ * quietly (no tail, so EOF signatures fail) on the budget or an error. */
+static int read_tail(struct zipscan *zs, struct centry *e,
+		     unsigned char probe)
+{
+	struct ring r = { malloc(CONTAINER_TAIL_MAX), 0, 0 };
+	unsigned char blk[4096];
+	size_t want, old;
 	la_ssize_t n;
 
-	if (t == NULL)
+	if (r.b == NULL)
 		return err_nomem(zs->err);
-	for (;;) {
+	ring_put(&r, e->head, e->head_len);
+	ring_put(&r, &probe, 1);
+	do {
 		want = sizeof(blk) < zs->budget ? sizeof(blk) : zs->budget;
-		if (want == 0) {
-			free(t);        /* tail unknown: EOF sigs fail */
-			return 0;
+		n = want ? zip_read(zs, blk, want) : -1;
+		if (n > 0) {
+			zs->budget -= (size_t)n;
+			ring_put(&r, blk, (size_t)n);
 		}
-		n = zip_read(zs, blk, want);
-		if (n <= 0)
-			break;
-		zs->budget -= (size_t)n;
-		for (la_ssize_t i = 0; i < n; i++) {
-			t[w] = blk[i];
-			w = (w + 1) % CONTAINER_TAIL_MAX;
-			if (fill < CONTAINER_TAIL_MAX)
-				fill++;
+	} while (n > 0);
+	if (n == 0) {
+		e->tail = malloc(r.fill);
+		if (e->tail == NULL) {
+			free(r.b);
+			return err_nomem(zs->err);
 		}
+		old = r.fill < CONTAINER_TAIL_MAX ? 0 : r.w;  /* oldest byte */
+		memcpy(e->tail, r.b + old, r.fill - old);
+		memcpy(e->tail + (r.fill - old), r.b, old);
+		e->tail_len = r.fill;
+		e->have_tail = true;
 	}
-	if (n < 0) {
-		free(t);
-		return 0;                       /* unreadable: no tail */
-	}
-	e->tail = malloc(fill ? fill : 1);
-	if (e->tail == NULL) {
-		free(t);
-		return err_nomem(zs->err);
-	}
-	want = fill < CONTAINER_TAIL_MAX ? 0 : w;   /* oldest byte */
-	for (size_t i = 0; i < fill; i++)
-		e->tail[i] = t[(want + i) % CONTAINER_TAIL_MAX];
-	e->tail_len = fill;
-	e->have_tail = true;
-	free(t);
+	free(r.b);
 	return 0;
 }
 
@@ -255,8 +272,9 @@ static int read_entry(struct zipscan *zs, const struct cpath *p,
 		if (n < 0)
 			return 0;
 		zs->budget = zs->budget > 0 ? zs->budget - 1 : 0;
+		return p->needs_tail ? read_tail(zs, e, probe) : 0;
 	}
-	return p->needs_tail ? read_tail(zs, e) : 0;
+	return 0;       /* budget spent inside the head: no tail */
 }
 
 static bool path_hit(const struct cpath *p, const char *name)

@@ -834,6 +834,13 @@ static void container__eof_beyond_head(void **state)
 	m[0].name = "big.bin";
 	assert_int_equal(identify(cs, zip_fd(m, 1), "x-fmt/263", r, &err), 1);
 	assert_string_equal(r[0].puid, "fmt/9002");
+	/* "TAIL" across the head window's end (65536): head, the byte
+	 * that showed more follows, and the rest must join up */
+	m[0].len = 65540;
+	memset(data + 65520, 'x', 20);
+	memcpy(data + 65533, "TAIL\n\n\n", 7);
+	assert_int_equal(identify(cs, zip_fd(m, 1), "x-fmt/263", r, &err), 1);
+	m[0].len = sizeof(data);
 	data[sizeof(data) - 3] = 'X';           /* "TAIX\n\n" */
 	assert_int_equal(identify(cs, zip_fd(m, 1), "x-fmt/263", r, &err), 0);
 	m[0].name = "Big";
