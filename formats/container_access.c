@@ -2,10 +2,20 @@
  * formats/container_access.c - read-only questions about a loaded set of
  * container signatures (triggers, listing) and its release.
  */
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include "formats/container.h"
 #include "formats/container_int.h"
+
+bool cpath_hit(const struct cpath *p, const char *name)
+{
+	if (p->is_dir)
+		return strncmp(name, p->path, strlen(p->path)) == 0;
+	if (strcmp(name, p->path) == 0)
+		return true;
+	return p->is_glob && fnmatch(p->path, name, 0) == 0;
+}
 
 bool container_is_trigger(const struct container_sigs *cs, const char *puid)
 {

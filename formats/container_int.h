@@ -96,6 +96,8 @@ struct cpath {
 	bool needs_bytes;      /* some File with this path has signatures */
 	bool needs_tail;       /* ... and one of them is EOF-anchored */
 	bool is_dir;           /* ends in '/': any entry under it counts */
+	bool is_glob;          /* has '*' or '?': tried as a glob after the
+				* exact name, as DROID does */
 };
 
 struct ctrigger {
@@ -144,6 +146,9 @@ void cpat_release(struct cpat *p);         /* frees contents; P reusable */
 /* True if internal signature S matches entry E. *steps is a budget. */
 bool cisig_match(const struct cisig *s, const struct centry *e,
 		 size_t *steps);
+
+/* container_access.c: true if entry NAME is what P names. */
+bool cpath_hit(const struct cpath *p, const char *name);
 
 /* container_sigs.c: parse an XML document held in memory. */
 int container_sigs_parse(struct container_sigs **out, const char *buf,

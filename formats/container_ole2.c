@@ -36,13 +36,6 @@ static int read_stream(struct ole2 *o, size_t i, const struct cpath *p,
 	return 0;
 }
 
-static bool path_hit(const struct cpath *p, const char *name)
-{
-	if (p->is_dir)
-		return strncmp(name, p->path, strlen(p->path)) == 0;
-	return strcmp(name, p->path) == 0;
-}
-
 int container_ole2_scan(const struct cpath *paths, size_t npaths,
 			struct centry *e, int fd, struct custos_err *err)
 {
@@ -56,7 +49,7 @@ int container_ole2_scan(const struct cpath *paths, size_t npaths,
 		const char *name = ole2_path(o, i);
 
 		for (j = 0; j < npaths && rc == 0; j++) {
-			if (e[j].present || !path_hit(&paths[j], name))
+			if (e[j].present || !cpath_hit(&paths[j], name))
 				continue;
 			e[j].present = true;
 			e[j].size = ole2_size(o, i);

@@ -541,6 +541,8 @@ static int index_paths(struct loader *ld)
 					return err_nomem(ld->err);
 				cs->paths[t][j].is_dir =
 					f->path[strlen(f->path) - 1] == '/';
+				cs->paths[t][j].is_glob =
+					strpbrk(f->path, "*?") != NULL;
 				cs->npaths[t]++;
 			}
 			p = &cs->paths[t][j];

@@ -277,13 +277,6 @@ static int read_entry(struct zipscan *zs, const struct cpath *p,
 	return 0;       /* budget spent inside the head: no tail */
 }
 
-static bool path_hit(const struct cpath *p, const char *name)
-{
-	if (p->is_dir)
-		return strncmp(name, p->path, strlen(p->path)) == 0;
-	return strcmp(name, p->path) == 0;
-}
-
 static int visit_entry(struct zipscan *zs, struct archive_entry *ae,
 		       const struct cpath *paths, size_t npaths,
 		       struct centry *e)
@@ -296,8 +289,9 @@ static int visit_entry(struct zipscan *zs, struct archive_entry *ae,
 	if (name == NULL)
 		return 0;
 	for (j = 0; j < npaths; j++) {
-		if (e[j].present || name[0] != paths[j].path[0] ||
-		    !path_hit(&paths[j], name))
+		if (e[j].present || (!paths[j].is_glob &&
+				     name[0] != paths[j].path[0]) ||
+		    !cpath_hit(&paths[j], name))
 			continue;
 		e[j].present = true;
 		snprintf(e[j].name, sizeof(e[j].name), "%s", name);

@@ -689,7 +689,7 @@ static int load_text(struct container_sigs **cs, const char *xml,
 	"</TriggerPuids>\n</ContainerSignatureMapping>\n"
 
 /* Syntax the real file uses: sets, ranges, alternatives, bitmasks, gaps,
- * right fragments, EOF and Variable sequences. */
+ * right fragments, EOF and Variable sequences; a glob path. */
 static void container__patterns(void **state)
 {
 	static const char xml[] = SIG_HEAD
@@ -850,6 +850,33 @@ static void container__eof_beyond_head(void **state)
 	container_sigs_free(cs);
 }
 
+/* A path with '*' or '?' is a glob once the exact name fails. */
+static void container__glob_path(void **state)
+{
+	static const char xml[] = "<ContainerSignatureMapping>"
+		"<ContainerSignatures><ContainerSignature Id=\"3\" "
+		"ContainerType=\"ZIP\"><Files><File><Path>word/*.xml</Path>"
+		"</File></Files></ContainerSignature></ContainerSignatures>"
+		"<FileFormatMappings><FileFormatMapping signatureId=\"3\" "
+		"Puid=\"fmt/7777\"/></FileFormatMappings><TriggerPuids>"
+		"<TriggerPuid ContainerType=\"ZIP\" Puid=\"x-fmt/263\"/>"
+		"</TriggerPuids></ContainerSignatureMapping>";
+	struct member m[] = { { "word/media/a.png", "x", 1 },
+			      { "word/document.xml", "<w/>", 4 } };
+	struct container_sigs *cs;
+	struct container_match r[8];
+	struct custos_err err;
+
+	(void)state;
+	if (load_text(&cs, xml, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(identify(cs, zip_fd(m, 1), "x-fmt/263", r, &err), 0);
+	assert_int_equal(identify(cs, zip_fd(m, 2), "x-fmt/263", r, &err), 1);
+	assert_string_equal(r[0].evidence, "container ZIP: word/*.xml present "
+			    "(container signature 3)");
+	container_sigs_free(cs);
+}
+
 static void expect_load_error(const char *body, const char *want)
 {
 	static char xml[16384];
@@ -954,6 +981,7 @@ int main(void)
 		cmocka_unit_test(container__patterns),
 		cmocka_unit_test(container__pattern_budget),
 		cmocka_unit_test(container__eof_beyond_head),
+		cmocka_unit_test(container__glob_path),
 		cmocka_unit_test(container__loader_errors_name_line),
 	};
 
