@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include "core/digest.h"
 
+struct manifest;
+
 struct bag_tag {
 	char *label;        /* as written, without surrounding whitespace */
 	char *value;        /* continuation lines joined with one space */
@@ -40,6 +42,8 @@ struct bag_facts {
 	size_t npayload_files;
 	const char *const *payload_dirs;    /* every directory under data/ */
 	size_t npayload_dirs;
+	/* the payload manifests as parsed, by algorithm (NULL if absent) */
+	const struct manifest *payload_manifest[DIGEST_COUNT];
 };
 
 #endif

@@ -295,7 +295,16 @@ static int store_version(struct ingest_ctx *cx, struct custos_err *err)
 	crashpoint("ingest: intent recorded");
 	if (location_check(primary, err) < 0 ||
 	    location_begin(primary, cx->dest, cx->txid, &cx->txn, err) < 0 ||
-	    ingest_store_payload(cx, err) < 0 || write_tags(cx, err) < 0)
+	    ingest_store_payload(cx, err) < 0)
+		goto fail;
+	if (ingest_check_deposit_digests(cx)) {
+		cx->refused = true;
+		err_set(err, CUSTOS_EFORMAT, cx->src,
+			"deposit '%s' refused: its files differ from its own manifests",
+			cx->src);
+		goto fail;
+	}
+	if (write_tags(cx, err) < 0)
 		goto fail;
 	crashpoint("ingest: version staged");
 	if (location_txn_commit(cx->txn, err) < 0)
@@ -388,10 +397,11 @@ int repo_ingest(struct repo *r, const char *src, const struct ingest_opts *o,
 	rc = ingest_survey(&cx, err);
 	if (rc == 1)
 		log_refusal(&cx);
+	cx.algs |= cx.deposit_algs;      /* the deposit's digests, same read */
 	if (rc == 0 && choose_ident(&cx, err) < 0)
 		rc = -1;
 	if (rc == 0 && store_version(&cx, err) < 0)
-		rc = -1;
+		rc = cx.refused ? 1 : -1;
 	if (rc == 0 && replicate_all(&cx, err) < 0)
 		rc = -1;
 	ingest_ctx_release(&cx);

@@ -7,6 +7,7 @@
 #define CUSTOS_PRESERVE_INGEST_INTERNAL_H
 
 #include <stdbool.h>
+#include "core/strmap.h"
 #include "preserve/bagsrc.h"
 #include "preserve/ingest.h"
 
@@ -44,6 +45,11 @@ struct ingest_ctx {
 	digest_mask algs;
 	struct location_txn *txn;
 	const struct fmt_identifier *fid;
+	/* a bag deposit's own payload digests, checked during the one read */
+	struct strmap *expect[DIGEST_COUNT];   /* path -> hex */
+	struct strmap *expect_fold[DIGEST_COUNT]; /* NFC+casefold(path) -> hex */
+	digest_mask deposit_algs;
+	bool refused;                  /* the deposit failed its own digests */
 	char dest[200];                /* "ID/vN" */
 	char txid[40];
 };
@@ -54,6 +60,10 @@ int ingest_survey(struct ingest_ctx *cx, struct custos_err *err);
 void ingest_ctx_release(struct ingest_ctx *cx);
 int ingest_add_item(struct ingest_ctx *cx, const char *src,
 		    const char *bagpath, uint64_t size);
+
+/* ingest_source.c: compare what was read with the deposit's manifests;
+ * mismatches go to res->refusal. Returns the number of mismatches. */
+size_t ingest_check_deposit_digests(struct ingest_ctx *cx);
 
 /* ingest_store.c: write every payload file into cx->txn once. */
 int ingest_store_payload(struct ingest_ctx *cx, struct custos_err *err);

@@ -19,6 +19,7 @@
 #include "core/text.h"
 #include "core/walk.h"
 #include "preserve/bagwrite.h"
+#include "preserve/manifest.h"
 #include "preserve/profile.h"
 #include "preserve/validate.h"
 
@@ -94,10 +95,37 @@ struct bag_check {
 	int oom;
 };
 
-/* Validation hook: profiles, and keep the deposit's bag-info tags. */
+/* Keep a deposit manifest's digests, by path and by folded path. */
+static int keep_manifest(struct ingest_ctx *cx, const struct manifest *m)
+{
+	enum digest_alg a = m->alg;
+
+	if (!(cx->expect[a] = strmap_new()) || !(cx->expect_fold[a] = strmap_new()))
+		return -1;
+	cx->deposit_algs |= DIGEST_BIT(a);
+	for (size_t i = 0; i < m->count; i++) {
+		char *key = text_fold(m->entries[i].path);
+		char *hex = strdup(m->entries[i].digest);
+
+		if (!hex || strmap_put(cx->expect[a], m->entries[i].path, hex) < 0 ||
+		    (key && strmap_put(cx->expect_fold[a], key, hex) < 0)) {
+			free(key);
+			free(hex);
+			return -1;
+		}
+		free(key);
+	}
+	return 0;
+}
+
+/* Validation hook: profiles, the deposit's bag-info tags and manifests. */
 static void on_facts(void *arg, const struct bag_facts *f, struct report *r)
 {
 	struct bag_check *bc = arg;
+
+	for (int a = 0; a < DIGEST_COUNT; a++)
+		if (f->payload_manifest[a] && keep_manifest(bc->cx, f->payload_manifest[a]) < 0)
+			bc->oom = 1;
 
 	for (int i = 0; i < 2; i++)
 		if (bc->profiles[i])
@@ -143,7 +171,7 @@ static void copy_report(struct report *to, const struct report *from)
 static int validate_bag(struct ingest_ctx *cx, struct custos_err *err)
 {
 	struct bag_check bc = { .cx = cx };
-	struct validate_opts vo = { .mode = VALIDATE_FULL, .jobs = cx->o->jobs,
+	struct validate_opts vo = { .mode = VALIDATE_DEFER_PAYLOAD, .jobs = cx->o->jobs,
 				    .facts_hook = on_facts, .facts_arg = &bc };
 	struct validate_result vr;
 	int rc = -1;
@@ -307,8 +335,52 @@ int ingest_survey(struct ingest_ctx *cx, struct custos_err *err)
 	return cx->res->refusal.errors ? 1 : 0;
 }
 
+size_t ingest_check_deposit_digests(struct ingest_ctx *cx)
+{
+	size_t bad = 0;
+
+	for (int a = 0; a < DIGEST_COUNT; a++) {
+		if (!(cx->deposit_algs & DIGEST_BIT(a)))
+			continue;
+		for (size_t i = 0; i < cx->nitems; i++) {
+			const struct ingest_item *it = &cx->items[i];
+			const char *want = strmap_get(cx->expect[a], it->bagpath);
+			char *key;
+
+			if (!want && (key = text_fold(it->bagpath))) {
+				want = strmap_get(cx->expect_fold[a], key);
+				free(key);
+			}
+			if (!want || digest_hex_equal(want, it->dig.hex[a]))
+				continue;
+			report_add(&cx->res->refusal, REPORT_ERROR, "digest-mismatch",
+				   it->bagpath, want, it->dig.hex[a],
+				   "'%s': %s digest differs from the deposit's manifest-%s.txt",
+				   it->bagpath, digest_name((enum digest_alg)a),
+				   digest_name((enum digest_alg)a));
+			bad++;
+		}
+	}
+	return bad;
+}
+
+static void free_values(struct strmap *m)
+{
+	size_t pos = 0;
+	const char *k;
+	void *v;
+
+	while (m && strmap_next(m, &pos, &k, &v))
+		free(v);
+	strmap_free(m);
+}
+
 void ingest_ctx_release(struct ingest_ctx *cx)
 {
+	for (int a = 0; a < DIGEST_COUNT; a++) {
+		free_values(cx->expect[a]);
+		strmap_free(cx->expect_fold[a]);   /* values shared with expect */
+	}
 	for (size_t i = 0; i < cx->nitems; i++) {
 		free(cx->items[i].src);
 		free(cx->items[i].bagpath);

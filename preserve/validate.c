@@ -169,6 +169,9 @@ static int run_facts_hook(struct vstate *st, struct custos_err *err)
 	f.npayload_files = np;
 	f.payload_dirs = dirs;
 	f.npayload_dirs = nd;
+	for (int a = 0; a < DIGEST_COUNT; a++)
+		f.payload_manifest[a] = (st->payload_mask & DIGEST_BIT(a)) ?
+					&st->payload[a] : NULL;
 	st->o->facts_hook(st->o->facts_arg, &f, st->r);
 	free(tags);
 	free(payload);
@@ -200,7 +203,7 @@ static int run_checks(struct vstate *st, struct custos_err *err)
 	if (st->o->mode != VALIDATE_FAST)
 		vcontent_check_completeness(st);
 	vtags_check_oxum(st);
-	if (st->o->mode == VALIDATE_FULL &&
+	if ((st->o->mode == VALIDATE_FULL || st->o->mode == VALIDATE_DEFER_PAYLOAD) &&
 	    vcontent_check_digests(st, err) < 0) {
 		if (err->code == CUSTOS_ENOMEM)
 			return -1;

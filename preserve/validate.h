@@ -17,6 +17,9 @@ enum validate_mode {
 	VALIDATE_FULL,          /* structure, completeness, every digest */
 	VALIDATE_COMPLETENESS,  /* files vs manifests, no digests */
 	VALIDATE_FAST,          /* structure and Payload-Oxum only */
+	VALIDATE_DEFER_PAYLOAD, /* FULL, but payload digests are left to the
+				 * caller (ingest checks them in its own read
+				 * through bag_facts.payload_manifest) */
 };
 
 /* Extra rules judged on what the validator learned (a BagIt profile, an

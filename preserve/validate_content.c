@@ -327,15 +327,17 @@ int vcontent_check_digests(struct vstate *st, struct custos_err *err)
 {
 	size_t n = 0;
 
+	bool defer = st->o->mode == VALIDATE_DEFER_PAYLOAD;
+
 	for (size_t i = 0; i < st->nfiles; i++)
-		n += st->files[i].want ? 1 : 0;
+		n += st->files[i].want && !(defer && st->files[i].payload) ? 1 : 0;
 	st->jobs = calloc(n ? n : 1, sizeof(*st->jobs));
 	if (!st->jobs)
 		return err_nomem(err);
 	for (size_t i = 0; i < st->nfiles; i++) {
 		struct vfile *f = &st->files[i];
 
-		if (!f->want)
+		if (!f->want || (defer && f->payload))
 			continue;
 		f->job = st->njobs;
 		st->jobs[st->njobs].path = f->e->path;
@@ -351,7 +353,7 @@ int vcontent_check_digests(struct vstate *st, struct custos_err *err)
 			     st->jobs[i].error ? st->jobs[i].error : "read failed");
 	}
 	for (int a = 0; a < DIGEST_COUNT; a++) {
-		if (st->payload_mask & DIGEST_BIT(a))
+		if ((st->payload_mask & DIGEST_BIT(a)) && !defer)
 			compare_manifest(st, &st->payload[a]);
 		if (st->tag_mask & DIGEST_BIT(a))
 			compare_manifest(st, &st->tagman[a]);
