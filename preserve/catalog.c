@@ -63,7 +63,7 @@ static int schema_version(struct catalog *c, int *out, struct custos_err *err)
 
 static int migrate(struct catalog *c, struct custos_err *err)
 {
-	int have, want = (int)(sizeof(catalog_migrations) / sizeof(catalog_migrations[0]));
+	int have = 0, want = (int)(sizeof(catalog_migrations) / sizeof(catalog_migrations[0]));
 
 	if (catalog_begin(c, err) < 0)
 		return -1;
