@@ -98,7 +98,12 @@ struct catalog_event {
 	const char *location;     /* may be NULL */
 	const char *outcome_note; /* e.g. expected vs actual digests */
 	const char *related;      /* identifier of a related event, may be NULL */
+	const char *uuid;         /* NULL: a new one (catalog_new_uuid) */
+	const char *datetime;     /* NULL: now (catalog_now) */
 };
+
+/* A new random (version 4) UUID, 36 characters and a NUL. */
+void catalog_new_uuid(char out[37]);
 /* Append E; UUID (37 bytes) receives its identifier (may be NULL). */
 int catalog_event_add(struct catalog *c, const struct catalog_event *e,
 		      char *uuid, struct custos_err *err);

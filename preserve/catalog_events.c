@@ -49,7 +49,7 @@ static int chain_hash(char out[65], const char *prev_hex, const char *record)
 	return 0;
 }
 
-static void new_uuid(char out[37])
+void catalog_new_uuid(char out[37])
 {
 	unsigned char r[16];
 	char hex[33];
@@ -121,8 +121,14 @@ int catalog_event_add(struct catalog *c, const struct catalog_event *e,
 	char *record;
 	int rc;
 
-	new_uuid(uuid);
-	catalog_now(when);
+	if (e->uuid)
+		snprintf(uuid, sizeof(uuid), "%s", e->uuid);
+	else
+		catalog_new_uuid(uuid);
+	if (e->datetime)
+		snprintf(when, sizeof(when), "%s", e->datetime);
+	else
+		catalog_now(when);
 	if (last_hash(c, prev, err) < 0)
 		return -1;
 	record = make_record(e, uuid, when);

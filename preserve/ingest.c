@@ -17,6 +17,7 @@
 #include "core/strbuf.h"
 #include "preserve/bagpath.h"
 #include "preserve/bagwrite.h"
+#include "preserve/premis.h"
 
 static void random_hex(char *out, size_t nbytes)
 {
@@ -62,6 +63,52 @@ static int choose_ident(struct ingest_ctx *cx, struct custos_err *err)
 	       err_set(err, CUSTOS_EUSAGE, NULL, "identifier too long") : 0;
 }
 
+static const char *const kind_words[] = {
+	"the directory", "the file", "the archive", "the bag", "the serialized bag",
+};
+
+/* Fix the events that make this version (identifiers and times chosen
+ * now), so the bag's metadata/premis.xml and the log tell the same story. */
+static void add_planned(struct ingest_ctx *cx, const char *type,
+			const char *detail)
+{
+	struct ingest_event *e = &cx->events[cx->nevents++];
+
+	catalog_new_uuid(e->uuid);
+	catalog_now(e->when);
+	e->type = type;
+	snprintf(e->detail, sizeof(e->detail), "%s", detail);
+}
+
+static void plan_events(struct ingest_ctx *cx)
+{
+	char d[1200], algs[128] = "";
+	size_t known = 0;
+
+	cx->nevents = 0;
+	for (int a = 0; a < DIGEST_COUNT; a++)
+		if (cx->algs & DIGEST_BIT(a))
+			snprintf(algs + strlen(algs), sizeof(algs) - strlen(algs), "%s%s",
+				 algs[0] ? ", " : "", digest_name((enum digest_alg)a));
+	if (cx->kind == INGEST_BAG_DIR || cx->kind == INGEST_BAG_ARCHIVE) {
+		snprintf(d, sizeof(d), "deposit validated as a BagIt bag (RFC 8493)%s",
+			 cx->r->policy->deposit_profile || cx->o->profile ?
+			 " and against its BagIt profile" : "");
+		add_planned(cx, "val", d);
+	}
+	snprintf(d, sizeof(d), "message digests (%s) computed for %zu files", algs,
+		 cx->nitems);
+	add_planned(cx, "mes", d);
+	for (size_t i = 0; i < cx->nitems; i++)
+		known += cx->items[i].nformats ? 1 : 0;
+	snprintf(d, sizeof(d), "formats identified (%s signatures): %zu of %zu files; records in metadata/formats.tsv",
+		 fmt_identifier_version(cx->fid), known, cx->nitems);
+	add_planned(cx, "for", d);
+	snprintf(d, sizeof(d), "ingested from %s '%s' as %s", kind_words[cx->kind],
+		 cx->src, cx->dest);
+	add_planned(cx, "ing", d);
+}
+
 /* The format record of every payload file, as a tag file of the bag:
  * path, PUID, format name, version, MIME type, basis. */
 static char *format_records(const struct ingest_ctx *cx)
@@ -95,22 +142,58 @@ static char *format_records(const struct ingest_ctx *cx)
 	return b.data ? b.data : strdup("");
 }
 
+/* metadata/premis.xml: the version's files and the events that made it. */
+static char *premis_record(struct ingest_ctx *cx, size_t *len,
+			   struct custos_err *err)
+{
+	struct premis_file *pf = calloc(cx->nitems ? cx->nitems : 1, sizeof(*pf));
+	struct premis_event pe[4];
+	char *xml = NULL;
+
+	if (!pf) {
+		err_nomem(err);
+		return NULL;
+	}
+	for (size_t i = 0; i < cx->nitems; i++) {
+		const struct ingest_item *it = &cx->items[i];
+
+		pf[i] = (struct premis_file){ it->bagpath, it->size, &it->dig,
+			it->nformats ? it->fmt.puid : NULL,
+			it->nformats ? it->fmt.name : NULL,
+			it->nformats ? it->fmt.version : NULL };
+	}
+	for (size_t i = 0; i < cx->nevents; i++)
+		pe[i] = (struct premis_event){ cx->events[i].uuid, cx->events[i].type,
+					       cx->events[i].when, "suc",
+					       cx->events[i].detail };
+	if (premis_version_xml(&xml, len, cx->res->ident, cx->res->version, pf,
+			       cx->nitems, pe, cx->nevents, err) < 0)
+		xml = NULL;
+	free(pf);
+	return xml;
+}
+
 static int write_tags(struct ingest_ctx *cx, struct custos_err *err)
 {
 	char *records = format_records(cx);
-	struct bagwrite_tagfile extra = { "metadata/formats.tsv", records,
-					  records ? strlen(records) : 0 };
+	size_t plen = 0;
+	char *premis = premis_record(cx, &plen, err);
+	struct bagwrite_tagfile extra[2] = {
+		{ "metadata/formats.tsv", records, records ? strlen(records) : 0 },
+		{ "metadata/premis.xml", premis, plen },
+	};
 	struct bagwrite_opts wo = { .algs = cx->algs, .info = cx->tags,
-				    .ninfo = cx->ntags, .extra = &extra, .nextra = 1 };
+				    .ninfo = cx->ntags, .extra = extra, .nextra = 2 };
 	struct bagwrite_file *bf = calloc(cx->nitems ? cx->nitems : 1, sizeof(*bf));
 	struct bagwrite_tagfile *t = NULL;
 	size_t nt = 0;
 	int rc = -1;
 
-	if (!bf || !records) {
+	if (!bf || !records || !premis) {
 		free(bf);
 		free(records);
-		return err_nomem(err);
+		free(premis);
+		return premis ? err_nomem(err) : -1;
 	}
 	for (size_t i = 0; i < cx->nitems; i++)
 		bf[i] = (struct bagwrite_file){ cx->items[i].bagpath,
@@ -134,6 +217,7 @@ out:
 	bagwrite_tags_free(t, nt);
 	free(bf);
 	free(records);
+	free(premis);
 	return rc;
 }
 
@@ -150,59 +234,34 @@ static char *bag_info_json(const struct ingest_ctx *cx)
 	return s;
 }
 
-static const char *const kind_words[] = {
-	"the directory", "the file", "the archive", "the bag", "the serialized bag",
-};
 
-static int add_event(struct ingest_ctx *cx, const char *type, const char *loc,
-		     const char *detail, struct custos_err *err)
-{
-	struct catalog_event e = { .type = type, .outcome = "suc", .detail = detail,
-				   .object = cx->res->ident, .version = cx->res->version,
-				   .location = loc };
-
-	return catalog_event_add(cx->r->cat, &e, NULL, err);
-}
-
-/* The events of a stored version: validation, digests, ingest, fixity. */
+/* The planned events, then the fixity check of the new copy. */
 static int version_events(struct ingest_ctx *cx, bool verified,
 			  struct custos_err *err)
 {
 	const char *primary = location_name(cx->r->locs[0]);
-	char d[1200], algs[128] = "";
+	char d[256];
 
-	for (int a = 0; a < DIGEST_COUNT; a++)
-		if (cx->algs & DIGEST_BIT(a))
-			snprintf(algs + strlen(algs), sizeof(algs) - strlen(algs), "%s%s",
-				 algs[0] ? ", " : "", digest_name((enum digest_alg)a));
-	if (cx->kind == INGEST_BAG_DIR || cx->kind == INGEST_BAG_ARCHIVE) {
-		snprintf(d, sizeof(d), "deposit validated as a BagIt bag (RFC 8493)%s",
-			 cx->r->policy->deposit_profile || cx->o->profile ?
-			 " and against its BagIt profile" : "");
-		if (add_event(cx, "val", NULL, d, err) < 0)
+	for (size_t i = 0; i < cx->nevents; i++) {
+		const struct ingest_event *p = &cx->events[i];
+		struct catalog_event e = {
+			.type = p->type, .outcome = "suc", .detail = p->detail,
+			.object = cx->res->ident, .version = cx->res->version,
+			.location = strcmp(p->type, "val") ? primary : NULL,
+			.uuid = p->uuid, .datetime = p->when,
+		};
+
+		if (catalog_event_add(cx->r->cat, &e, NULL, err) < 0)
 			return -1;
 	}
-	snprintf(d, sizeof(d), "message digests (%s) computed for %llu files", algs,
-		 (unsigned long long)cx->res->files);
-	if (add_event(cx, "mes", primary, d, err) < 0)
-		return -1;
-	{
-		size_t known = 0;
-
-		for (size_t i = 0; i < cx->nitems; i++)
-			known += cx->items[i].nformats ? 1 : 0;
-		snprintf(d, sizeof(d), "formats identified (%s signatures): %zu of %zu files; records in metadata/formats.tsv",
-			 fmt_identifier_version(cx->fid), known, cx->nitems);
-		if (add_event(cx, "for", primary, d, err) < 0)
-			return -1;
-	}
-	snprintf(d, sizeof(d), "ingested from %s '%s' as %s", kind_words[cx->kind],
-		 cx->src, cx->dest);
-	if (add_event(cx, "ing", primary, d, err) < 0)
-		return -1;
+	if (!verified)
+		return 0;
 	snprintf(d, sizeof(d), "new copy re-read and verified (%s)",
 		 digest_name(cx->r->policy->audit_alg));
-	return verified ? add_event(cx, "fix", primary, d, err) : 0;
+	struct catalog_event fix = { .type = "fix", .outcome = "suc", .detail = d,
+				     .object = cx->res->ident,
+				     .version = cx->res->version, .location = primary };
+	return catalog_event_add(cx->r->cat, &fix, NULL, err);
 }
 
 /* Everything about the new version, in one transaction. */
@@ -304,6 +363,7 @@ static int store_version(struct ingest_ctx *cx, struct custos_err *err)
 			cx->src);
 		goto fail;
 	}
+	plan_events(cx);
 	if (write_tags(cx, err) < 0)
 		goto fail;
 	crashpoint("ingest: version staged");

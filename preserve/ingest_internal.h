@@ -50,6 +50,13 @@ struct ingest_ctx {
 	struct strmap *expect_fold[DIGEST_COUNT]; /* NFC+casefold(path) -> hex */
 	digest_mask deposit_algs;
 	bool refused;                  /* the deposit failed its own digests */
+	/* the events that make the version: in its premis.xml and the log */
+	struct ingest_event {
+		char uuid[37], when[32];
+		const char *type;
+		char detail[1200];
+	} events[4];
+	size_t nevents;
 	char dest[200];                /* "ID/vN" */
 	char txid[40];
 };
