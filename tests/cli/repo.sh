@@ -28,6 +28,15 @@ tar -C "$EX/.." -czf "$SCRATCH/plain.tar.gz" example-collection
 check_rc 0 "ingest plain archive" -- "$CUSTOS" ingest -r "$R" --id plain "$SCRATCH/plain.tar.gz" --json
 check_grep '"status":"stored".*"files":7' "$SCRATCH/out" "ingest plain archive --json"
 
+# the stored bag describes itself: format records and PREMIS, in the
+# tag manifests, with the same event identifiers as the log
+V=$R/store/secondary/letters/v1
+check_grep '^data/photographs/gradient.png	fmt/11	Portable Network Graphics' "$V/metadata/formats.tsv" "formats.tsv"
+check_grep ' metadata/premis.xml$' "$V/tagmanifest-sha256.txt" "premis.xml covered by the tag manifest"
+check_grep '<premis:formatRegistryKey>fmt/11</premis:formatRegistryKey>' "$V/metadata/premis.xml" "premis file format"
+ing=$(sqlite3 "$R/custos.db" "SELECT uuid FROM events WHERE type = 'ing' AND object = 'letters'")
+check_grep "<premis:eventIdentifierValue>$ing</premis:eventIdentifierValue>" "$V/metadata/premis.xml" "premis event = log event"
+
 # refusals: nothing stored, every problem named
 check_rc 1 "refuse invalid bag" -- "$CUSTOS" ingest -r "$R" "$BTR/btr_bad_extraneous_file.tar"
 check_grep 'unexpected-file' "$SCRATCH/out" "refusal names the extra file"
