@@ -11,7 +11,7 @@
 #include "core/digest.h"
 #include "core/err.h"
 
-#define FIO_BUFSIZE (1u << 20)   /* read block: large, sequential */
+#define FIO_BUFSIZE (256u << 10) /* read block: large, sequential; one per worker */
 
 /* Open PATH (relative to DIRFD, or AT_FDCWD) read-only, refusing symlinks
  * and anything but a regular file. Returns the fd, or -1 with *err. */

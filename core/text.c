@@ -73,7 +73,20 @@ char *text_nfc(const char *s)
 
 char *text_fold(const char *s)
 {
-	return map(s, UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+	size_t n = strlen(s);
+	char *out;
+
+	/* ASCII (nearly every name): NFC is the identity, case folding is
+	 * tolower; no need for utf8proc's tables */
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return map(s, UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+	out = malloc(n + 1);
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i <= n; i++)
+		out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
+	return out;
 }
 
 bool text_is_utf8_name(const char *encoding)

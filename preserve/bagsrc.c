@@ -117,6 +117,36 @@ int bagsrc_is_archive(const struct bagsrc *s)
 	return s->ser != BAG_SER_NONE;
 }
 
+int bagsrc_job_keep(struct bagsrc_job *job, const struct digest_result *res)
+{
+	size_t total = 0;
+	char *buf;
+
+	for (int a = 0; a < DIGEST_COUNT; a++)
+		if (job->want & DIGEST_BIT(a))
+			total += strlen(res->hex[a]) + 1;
+	buf = malloc(total ? total : 1);
+	if (!buf)
+		return -1;
+	for (int a = 0; a < DIGEST_COUNT; a++) {
+		if (!(job->want & DIGEST_BIT(a)))
+			continue;
+		job->hex[a] = buf;
+		buf = stpcpy(buf, res->hex[a]) + 1;
+	}
+	return 0;
+}
+
+void bagsrc_job_release(struct bagsrc_job *job)
+{
+	for (int a = 0; a < DIGEST_COUNT; a++)
+		if (job->hex[a]) {
+			free(job->hex[a]);     /* the first one owns the block */
+			break;
+		}
+	free(job->error);
+}
+
 void bagsrc_close(struct bagsrc *s)
 {
 	if (!s)

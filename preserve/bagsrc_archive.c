@@ -359,6 +359,7 @@ static void digest_entry(struct archive *a, struct bagsrc_job *job,
 {
 	struct custos_err err;
 	struct digest_set *ds = NULL;
+	struct digest_result res;
 
 	err_clear(&err);
 	if (digest_set_new(&ds, job->want, &err) < 0)
@@ -378,8 +379,12 @@ static void digest_entry(struct archive *a, struct bagsrc_job *job,
 			goto fail;
 		job->nread += (uint64_t)n;
 	}
-	if (digest_set_final(ds, &job->res, &err) < 0)
+	if (digest_set_final(ds, &res, &err) < 0)
 		goto fail;
+	if (bagsrc_job_keep(job, &res) < 0) {
+		err_nomem(&err);
+		goto fail;
+	}
 	digest_set_free(ds);
 	return;
 fail:

@@ -111,6 +111,7 @@ static int digest_one(void *ctx, size_t item, unsigned worker)
 	struct dir_impl *d = run->s->impl;
 	struct custos_err err;
 	struct digest_set *ds;
+	struct digest_result res;
 	int fd;
 
 	err_clear(&err);
@@ -126,9 +127,10 @@ static int digest_one(void *ctx, size_t item, unsigned worker)
 	}
 	if (fio_readpass(fd, job->path, run->bufs[worker], FIO_BUFSIZE, ds, NULL,
 			 &job->nread, &err) < 0 ||
-	    digest_set_final(ds, &job->res, &err) < 0)
+	    digest_set_final(ds, &res, &err) < 0)
 		job_fail(job, &err);
-	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	else if (bagsrc_job_keep(job, &res) < 0)
+		job_fail(job, (err_nomem(&err), &err));
 	close(fd);
 	return 0;
 }

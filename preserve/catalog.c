@@ -52,7 +52,7 @@ static int exec(struct catalog *c, const char *sql, struct custos_err *err)
 
 static int schema_version(struct catalog *c, int *out, struct custos_err *err)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 
 	if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
 		return catalog_sqlerr(c, "reading the schema version", err);
@@ -178,7 +178,7 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s)
 int catalog_meta_set(struct catalog *c, const char *key, const char *value,
 		     struct custos_err *err)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 
 	if (catalog_stmt(c, STMT_META_SET,
 			 "INSERT INTO meta(key, value) VALUES(?1, ?2)"
@@ -192,7 +192,7 @@ int catalog_meta_set(struct catalog *c, const char *key, const char *value,
 int catalog_meta_get(struct catalog *c, const char *key, char **out,
 		     struct custos_err *err)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int rc;
 
 	if (catalog_stmt(c, STMT_META_GET, "SELECT value FROM meta WHERE key = ?1",
@@ -215,7 +215,7 @@ int catalog_policy_record(struct catalog *c, const char *sha256,
 			  const char *name, const char *version,
 			  const char *text, bool *is_new, struct custos_err *err)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	char now[32];
 
 	if (catalog_stmt(c, STMT_POLICY_PUT,
@@ -237,7 +237,7 @@ int catalog_policy_record(struct catalog *c, const char *sha256,
 int catalog_location_put(struct catalog *c, const struct catalog_location *l,
 			 int64_t *id, struct custos_err *err)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 
 	if (catalog_stmt(c, STMT_LOCATION_PUT,
 			 "INSERT INTO locations(name, type, location, region, threat, media)"
@@ -262,7 +262,7 @@ int catalog_location_put(struct catalog *c, const struct catalog_location *l,
 int catalog_object_find(struct catalog *c, const char *ident, int64_t *id,
 			int *latest, struct custos_err *err)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int rc;
 
 	if (catalog_stmt(c, STMT_OBJECT_FIND,
@@ -285,7 +285,7 @@ int catalog_object_find(struct catalog *c, const char *ident, int64_t *id,
 int catalog_object_add(struct catalog *c, const char *ident, int64_t *id,
 		       struct custos_err *err)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	char now[32];
 
 	if (catalog_stmt(c, STMT_OBJECT_ADD,
@@ -303,7 +303,7 @@ int catalog_object_add(struct catalog *c, const char *ident, int64_t *id,
 int catalog_version_add(struct catalog *c, const struct catalog_version *v,
 			int64_t *id, struct custos_err *err)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	char now[32];
 
 	if (catalog_stmt(c, STMT_VERSION_ADD,
@@ -327,7 +327,7 @@ int catalog_version_add(struct catalog *c, const struct catalog_version *v,
 int catalog_version_id(struct catalog *c, const char *ident, int number,
 		       int64_t *id, struct custos_err *err)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int rc;
 
 	if (catalog_stmt(c, STMT_VERSION_ID,
@@ -348,7 +348,7 @@ int catalog_version_id(struct catalog *c, const char *ident, int number,
 int catalog_file_add(struct catalog *c, int64_t version_id,
 		     const struct catalog_file *f, struct custos_err *err)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 
 	if (catalog_stmt(c, STMT_FILE_ADD,
 			 "INSERT INTO files(version_id, path, size, md5, sha1, sha224,"
@@ -374,7 +374,7 @@ int catalog_copy_put(struct catalog *c, int64_t version_id,
 		     int64_t location_id, const char *status, bool verified_now,
 		     struct custos_err *err)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	char now[32];
 
 	if (catalog_stmt(c, STMT_COPY_PUT,
@@ -395,7 +395,7 @@ int catalog_copy_put(struct catalog *c, int64_t version_id,
 int catalog_intent_add(struct catalog *c, const char *txid, const char *object,
 		       int version, const char *state, struct custos_err *err)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	char now[32];
 
 	if (catalog_stmt(c, STMT_INTENT_ADD,
@@ -414,7 +414,7 @@ int catalog_intent_add(struct catalog *c, const char *txid, const char *object,
 int catalog_intent_set(struct catalog *c, const char *txid, const char *state,
 		       struct custos_err *err)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 
 	if (catalog_stmt(c, STMT_INTENT_SET,
 			 "UPDATE ingests SET state = ?2 WHERE txid = ?1", &st, err) < 0)
@@ -427,7 +427,7 @@ int catalog_intent_set(struct catalog *c, const char *txid, const char *state,
 int catalog_intent_remove(struct catalog *c, const char *txid,
 			  struct custos_err *err)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 
 	if (catalog_stmt(c, STMT_INTENT_DEL, "DELETE FROM ingests WHERE txid = ?1",
 			 &st, err) < 0)
@@ -440,7 +440,7 @@ int catalog_query(struct catalog *c, const char *sql, const char *const *params,
 		  int nparams, catalog_row_fn fn, void *arg,
 		  struct custos_err *err)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int rc, ncols;
 
 	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)

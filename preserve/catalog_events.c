@@ -98,7 +98,7 @@ static char *make_record(const struct catalog_event *e, const char *uuid,
 
 static int last_hash(struct catalog *c, char out[65], struct custos_err *err)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int rc;
 
 	if (catalog_stmt(c, STMT_EVENT_LAST,
@@ -117,7 +117,7 @@ int catalog_event_add(struct catalog *c, const struct catalog_event *e,
 		      char *uuid_out, struct custos_err *err)
 {
 	char uuid[37], when[32], prev[65], hash[65];
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	char *record;
 	int rc;
 
@@ -189,7 +189,7 @@ static const char *columns_disagree(sqlite3_stmt *st, const char *record)
 int catalog_log_verify(struct catalog *c, int64_t *count, int64_t *bad,
 		       char *why, size_t whysize, struct custos_err *err)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	char prev[65] = GENESIS, h[65];
 	int64_t expect_id = 0;
 	int rc;

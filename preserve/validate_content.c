@@ -314,7 +314,9 @@ static void compare_manifest(struct vstate *st, const struct manifest *m)
 		job = &st->jobs[f->job];
 		if (job->failed)
 			continue;             /* reported once per file */
-		got = job->res.hex[m->alg];
+		got = job->hex[m->alg];
+		if (!got)
+			continue;
 		if (!digest_hex_equal(got, e->digest))
 			report_add(st->r, REPORT_ERROR, "digest-mismatch", e->path,
 				   e->digest, got,
@@ -368,7 +370,7 @@ void vcontent_release(struct vstate *st)
 		manifest_release(&st->tagman[a]);
 	}
 	for (size_t i = 0; i < st->njobs; i++)
-		free(st->jobs[i].error);
+		bagsrc_job_release(&st->jobs[i]);
 	free(st->jobs);
 	fetch_release(&st->fetch);
 }
