@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/exit.h"
+#include "cli/progress.h"
 #include "cli/report_out.h"
 #include "preserve/ingest.h"
 
@@ -89,8 +90,13 @@ static int one(struct ingest_cli *ic, struct repo *r, const char *src)
 	struct custos_err err;
 	int rc;
 
+	struct progress prog = { 0 };
+	struct progress_display *bar = progress_display_start(&prog, "ingesting", ic->json);
+
 	err_clear(&err);
+	ic->o.progress = &prog;
 	rc = repo_ingest(r, src, &ic->o, &res, &err);
+	progress_display_stop(bar);
 	if (ic->json) {
 		json_t *o = json_pack("{s:s, s:s}", "source", src, "status",
 				      rc == 0 ? "stored" : rc == 1 ? "refused" : "failed");

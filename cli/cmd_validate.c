@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/exit.h"
+#include "cli/progress.h"
 #include "cli/report_out.h"
 #include "preserve/profile.h"
 #include "preserve/validate.h"
@@ -126,7 +127,13 @@ int cmd_validate(int argc, char **argv)
 		opts.facts_hook = check_profile;
 		opts.facts_arg = profile;
 	}
-	if (bag_validate(argv[optind], &opts, &res, &err) < 0) {
+	struct progress prog = { 0 };
+	struct progress_display *bar = progress_display_start(&prog, "validating", json);
+
+	opts.progress = &prog;
+	rc = bag_validate(argv[optind], &opts, &res, &err);
+	progress_display_stop(bar);
+	if (rc < 0) {
 		profile_free(profile);
 		return cli_fail(&err);
 	}

@@ -112,6 +112,11 @@ int bagsrc_each_file(struct bagsrc *s, int bag_relative, bagsrc_file_fn fn,
 	return s->ops->each_file(s, bag_relative, fn, arg, err);
 }
 
+void bagsrc_set_progress(struct bagsrc *s, struct progress *p)
+{
+	s->progress = p;
+}
+
 int bagsrc_is_archive(const struct bagsrc *s)
 {
 	return s->ser != BAG_SER_NONE;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include "core/digest.h"
 #include "core/err.h"
+#include "core/progress.h"
 #include "preserve/bagfacts.h"
 #include "preserve/report.h"
 
@@ -57,6 +58,8 @@ int bagsrc_read_tag(struct bagsrc *s, const char *relpath, size_t max,
  * whole source failed. */
 int bagsrc_digest(struct bagsrc *s, struct bagsrc_job *jobs, size_t n,
 		  unsigned workers, struct custos_err *err);
+/* Count files and bytes read by bagsrc_digest in P (may be NULL). */
+void bagsrc_set_progress(struct bagsrc *s, struct progress *p);
 
 /* Keep RES's wanted digests in JOB (called by the sources). 0, or -1. */
 int bagsrc_job_keep(struct bagsrc_job *job, const struct digest_result *res);

@@ -355,7 +355,7 @@ static int archive_read_tag(struct bagsrc *s, const char *relpath, size_t max,
 }
 
 static void digest_entry(struct archive *a, struct bagsrc_job *job,
-			 unsigned char *buf)
+			 unsigned char *buf, struct progress *progress)
 {
 	struct custos_err err;
 	struct digest_set *ds = NULL;
@@ -385,6 +385,7 @@ static void digest_entry(struct archive *a, struct bagsrc_job *job,
 		err_nomem(&err);
 		goto fail;
 	}
+	progress_add(progress, 1, job->nread);
 	digest_set_free(ds);
 	return;
 fail:
@@ -428,7 +429,7 @@ static int archive_digest(struct bagsrc *s, struct bagsrc_job *jobs, size_t n,
 		if (strncmp(canon, ai->root, rl) == 0 &&
 		    (job = strmap_get(want, canon + rl)) && !job->nread &&
 		    !job->failed)
-			digest_entry(a, job, ai->buf);
+			digest_entry(a, job, ai->buf, s->progress);
 		free(canon);
 	}
 	if (hr != ARCHIVE_EOF) {

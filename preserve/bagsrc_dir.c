@@ -131,6 +131,7 @@ static int digest_one(void *ctx, size_t item, unsigned worker)
 		job_fail(job, &err);
 	else if (bagsrc_job_keep(job, &res) < 0)
 		job_fail(job, (err_nomem(&err), &err));
+	progress_add(run->s->progress, 1, job->nread);
 	close(fd);
 	return 0;
 }

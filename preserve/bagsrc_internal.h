@@ -27,6 +27,7 @@ struct bagsrc {
 	size_t count, cap;
 	int inventoried;
 	void *impl;                       /* the kind's own state */
+	struct progress *progress;        /* may be NULL */
 };
 
 /* Append an entry (takes ownership of PATH and TARGET). 0, or -1 on OOM. */

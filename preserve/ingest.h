@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "core/progress.h"
 #include "preserve/bagfacts.h"
 #include "preserve/report.h"
 #include "preserve/repo.h"
@@ -23,6 +24,7 @@ struct ingest_opts {
 	size_t ninfo;
 	const char *profile;            /* extra BagIt profile for bag deposits */
 	unsigned jobs;                  /* 0: default */
+	struct progress *progress;      /* files stored; may be NULL */
 };
 
 struct ingest_result {

@@ -80,6 +80,7 @@ static int store_one(void *ctx, size_t i, unsigned worker)
 	if (fd >= 0)
 		close(fd);
 	digest_set_free(ds);
+	progress_add(run->cx->o->progress, 1, it->size);
 	crashpoint("ingest: payload file stored");
 	return it->failed;     /* stop handing out work after a failure */
 }
@@ -176,6 +177,7 @@ static int store_entry(void *arg, const char *path, uint64_t size,
 	}
 	rc = digest_set_final(ds, &it->dig, err);
 	take_format(it, sa->scan, -1);     /* no seekable file: no containers */
+	progress_add(cx->o->progress, 1, it->size);
 	crashpoint("ingest: archive entry stored");
 out:
 	if (f && location_file_close(f, rc < 0 ? NULL : err) < 0)
@@ -189,8 +191,14 @@ int ingest_store_payload(struct ingest_ctx *cx, struct custos_err *err)
 	struct stream_arg sa = { cx, NULL, cx->kind == INGEST_BAG_ARCHIVE, NULL };
 	int rc;
 
-	if (cx->kind != INGEST_ARCHIVE && cx->kind != INGEST_BAG_ARCHIVE)
+	if (cx->kind != INGEST_ARCHIVE && cx->kind != INGEST_BAG_ARCHIVE) {
+		uint64_t total = 0;
+
+		for (size_t i = 0; i < cx->nitems; i++)
+			total += cx->items[i].size;
+		progress_total(cx->o->progress, cx->nitems, total);
 		return store_dir(cx, err);
+	}
 	sa.buf = malloc(FIO_BUFSIZE);
 	if (!sa.buf)
 		return err_nomem(err);

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "core/err.h"
+#include "core/progress.h"
 #include "preserve/bagfacts.h"
 #include "preserve/report.h"
 
@@ -32,6 +33,7 @@ struct validate_opts {
 	unsigned jobs;                  /* reads in flight; 0 = default */
 	validate_facts_fn facts_hook;   /* may be NULL */
 	void *facts_arg;
+	struct progress *progress;      /* digests done; may be NULL */
 };
 
 struct validate_result {

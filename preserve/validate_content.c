@@ -345,6 +345,15 @@ int vcontent_check_digests(struct vstate *st, struct custos_err *err)
 		st->jobs[st->njobs].path = f->e->path;
 		st->jobs[st->njobs++].want = f->want;
 	}
+	{
+		uint64_t total = 0;
+
+		for (size_t i = 0; i < st->nfiles; i++)
+			if (st->files[i].job != SIZE_MAX)
+				total += st->files[i].e->size;
+		progress_total(st->o->progress, st->njobs, total);
+	}
+	bagsrc_set_progress(st->src, st->o->progress);
 	if (bagsrc_digest(st->src, st->jobs, st->njobs, st->o->jobs, err) < 0)
 		return -1;
 	for (size_t i = 0; i < st->njobs; i++) {
