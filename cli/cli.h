@@ -38,6 +38,13 @@ int cli_open_repo(struct repo **out, const char *opt, int write);
 /* Print J compactly on one line to stdout, and free it. 0, or -1. */
 int cli_print_json(json_t *j);
 
+/* ONE when N is 1, else MANY ("file" / "files"). */
+static inline const char *cli_plural(unsigned long long n, const char *one,
+				     const char *many)
+{
+	return n == 1 ? one : many;
+}
+
 /* True if standard error is a terminal (progress bars allowed). */
 int cli_stderr_is_tty(void);
 

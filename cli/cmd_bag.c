@@ -83,8 +83,9 @@ int cmd_bag(int argc, char **argv)
 		rc = cli_fail(&err);
 		goto out;
 	}
-	printf("%s: bagged %llu files, %llu bytes\n", o.dest ? o.dest : o.src,
-	       (unsigned long long)res.files, (unsigned long long)res.bytes);
+	printf("%s: bagged %llu %s, %llu bytes\n", o.dest ? o.dest : o.src,
+	       (unsigned long long)res.files, cli_plural(res.files, "file", "files"),
+	       (unsigned long long)res.bytes);
 	rc = CLI_EXIT_OK;
 out:
 	free(info);

@@ -116,14 +116,16 @@ static int one(struct ingest_cli *ic, struct repo *r, const char *src)
 			json_object_set_new(o, "error", json_string(err.msg));
 		json_array_append_new(ic->out, o);
 	} else if (rc == 0) {
-		printf("%s v%d: %llu files, %llu bytes, %zu verified cop%s (from '%s')\n",
+		printf("%s v%d: %llu %s, %llu bytes, %zu verified %s (from '%s')\n",
 		       res.ident, res.version, (unsigned long long)res.files,
+		       cli_plural(res.files, "file", "files"),
 		       (unsigned long long)res.bytes, res.copies,
-		       res.copies == 1 ? "y" : "ies", src);
+		       cli_plural(res.copies, "copy", "copies"), src);
 	} else if (rc == 1) {
 		report_out_text(stdout, &res.refusal);
-		printf("%s: REFUSED (%zu problems); nothing was stored\n", src,
-		       res.refusal.errors);
+		printf("%s: REFUSED (%zu %s); nothing was stored\n", src,
+		       res.refusal.errors,
+		       cli_plural(res.refusal.errors, "problem", "problems"));
 	} else {
 		cli_errorf("%s", err.msg);
 	}

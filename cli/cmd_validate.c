@@ -73,14 +73,17 @@ static void print_text(const char *bag, const struct validate_result *res)
 {
 	report_out_text(stdout, &res->report);
 	if (res->valid)
-		printf("%s: valid (BagIt %s, %llu files, %llu bytes%s)\n", bag,
+		printf("%s: valid (BagIt %s, %llu %s, %llu bytes%s)\n", bag,
 		       res->version[0] ? res->version : "?",
 		       (unsigned long long)res->files,
+		       cli_plural(res->files, "file", "files"),
 		       (unsigned long long)res->bytes,
 		       res->report.warnings ? ", with warnings" : "");
 	else
-		printf("%s: INVALID (%zu errors, %zu warnings)\n", bag,
-		       res->report.errors, res->report.warnings);
+		printf("%s: INVALID (%zu %s, %zu %s)\n", bag,
+		       res->report.errors, cli_plural(res->report.errors, "error", "errors"),
+		       res->report.warnings,
+		       cli_plural(res->report.warnings, "warning", "warnings"));
 }
 
 int cmd_validate(int argc, char **argv)
