@@ -36,7 +36,11 @@
 # Environment: BENCH_DIR, BENCH_BUILD (default build-rel), BENCH_CUSTOS
 # (a custos binary to try instead of BENCH_BUILD's), BENCH_RUNS (3),
 # BENCH_LARGE_FILES, BENCH_LARGE_MB, BENCH_SMALL_FILES, BENCH_SMALL_KB,
-# BENCH_HUGE_MB, BENCH_KEEP_HUGE (1), BENCH_COLD (1; 0 skips cold runs).
+# BENCH_HUGE_MB, BENCH_KEEP_HUGE (1), BENCH_COLD (1; 0 skips cold runs),
+# BENCH_RESULTS (default $BENCH_DIR/results.txt), BENCH_QUIET_WAIT (60:
+# seconds to wait before each timed run for other processes to go quiet;
+# 0 never waits), BENCH_BASELINES (1; 0 times only custos and rawread, to
+# compare a custos build quickly).
 # Quick run: BENCH_LARGE_MB=16 BENCH_SMALL_FILES=2000 BENCH_HUGE_MB=64 bench/run.sh
 set -euo pipefail
 
@@ -51,6 +55,8 @@ SMALL_KB=${BENCH_SMALL_KB:-4}
 HUGE_MB=${BENCH_HUGE_MB:-2048}
 KEEP_HUGE=${BENCH_KEEP_HUGE:-1}
 COLD=${BENCH_COLD:-1}
+QUIET_WAIT=${BENCH_QUIET_WAIT:-60}
+BASELINES=${BENCH_BASELINES:-1}
 CUSTOS=${BENCH_CUSTOS:-$BUILD/cli/custos}
 RAWREAD=$BUILD/bench/rawread
 NCPU=$(nproc)
@@ -61,7 +67,7 @@ note() { echo "# $*" | tee -a "$LOG"; }
 [ -x "$CUSTOS" ] || die "no $CUSTOS: build Release first (see the top of this file)"
 [ -x "$RAWREAD" ] || die "no $RAWREAD: build Release first"
 mkdir -p "$WORK"
-RESULTS=$WORK/results.txt
+RESULTS=${BENCH_RESULTS:-$WORK/results.txt}
 LOG=$WORK/results.tmp
 : >"$LOG"
 
@@ -111,6 +117,23 @@ busy_ticks() {
 	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
 }
 
+# wait_quiet: on a shared machine, wait (up to $QUIET_WAIT seconds) until
+# other processes use under a fifth of the CPUs over half a second, so
+# that a timed run starts on an idle machine when there is one.
+wait_quiet() {
+	local waited=0 b0 b1 frac
+	[ "$QUIET_WAIT" -gt 0 ] || return 0
+	while [ "$waited" -lt "$QUIET_WAIT" ]; do
+		b0=$(busy_ticks); sleep 0.5; b1=$(busy_ticks)
+		frac=$(awk -v a="$b0" -v b="$b1" -v hz="$(getconf CLK_TCK)" -v n="$NCPU" \
+			'BEGIN { printf "%d", 100 * (b - a) / hz / 0.5 / n }')
+		[ "$frac" -lt 20 ] && return 0
+		sleep 1; waited=$(( waited + 2 ))
+	done
+	QUIET_TIMEOUTS=$(( QUIET_TIMEOUTS + 1 ))
+}
+QUIET_TIMEOUTS=0
+
 # run_once CMD...: one run, output discarded, failure fatal. Sets RUN_WALL,
 # RUN_CPU (user + sys of CMD and its children) and RUN_OTHER (CPU seconds
 # other processes took meanwhile: the noise of a shared machine).
@@ -141,6 +164,7 @@ best() {
 		if [ "$mode" = cold ]; then
 			sync; echo 3 >/proc/sys/vm/drop_caches
 		fi
+		wait_quiet
 		run_once "$@"
 		ALL="$ALL $RUN_WALL"
 		if [ -z "$BEST" ] ||
@@ -152,13 +176,14 @@ best() {
 
 declare -A T    # T[set.mode.tool] = best wall seconds
 declare -A CPU  # CPU[set.mode.tool] = CPU seconds of that run
+declare -A OTH  # OTH[set.mode.tool] = CPU seconds others took meanwhile
 
 # measure SET MODE TOOL CMD...
 measure() {
 	local key=$1.$2.$3 mode=$2
 	shift 3
 	best "$mode" "$@"
-	T[$key]=$BEST CPU[$key]=$BEST_CPU
+	T[$key]=$BEST CPU[$key]=$BEST_CPU OTH[$key]=$BEST_OTHER
 	printf '%-22s best %7.3f s  cpu %7.3f s  others %5.2f cpu-s  runs:%s\n' \
 		"$key" "$BEST" "$BEST_CPU" "$BEST_OTHER" "$ALL" | tee -a "$LOG"
 }
@@ -182,7 +207,9 @@ bench_set() {
 		fi
 		measure "$set" "$mode" custos "$CUSTOS" validate "$bag"
 		measure "$set" "$mode" rawread "$RAWREAD" "$bag/data"
-		if [ "$set" = large ]; then
+		if [ "$BASELINES" = 0 ]; then
+			continue
+		elif [ "$set" = large ]; then
 			measure "$set" "$mode" sha256sum sha256sum "${files[@]}"
 			measure "$set" "$mode" sha256+512 sums_large "${files[@]}"
 			if [ "$HAVE_B3SUM" = 1 ]; then
@@ -301,6 +328,14 @@ for key in $(printf '%s\n' "${!T[@]}" | sort); do
 		printf "%-46s %6.3f\n", l, o / c }'
 done
 echo "(custos computes sha256 AND sha512 of every file; sha256sum and b3sum one digest)"
+echo "timed runs that found no quiet moment in ${QUIET_WAIT} s: $QUIET_TIMEOUTS"
+for key in $(printf '%s\n' "${!T[@]}" | sort); do
+	awk -v k="$key" -v t="${T[$key]}" -v o="${OTH[$key]}" -v n="$NCPU" 'BEGIN {
+		f = o / (t * n)
+		if (f > 0.10)
+			printf "noise: during %s other processes used %.0f%% of the machine\n",
+				k, 100 * f }'
+done
 for pair in "small:$RSS_SMALL" "huge:$RSS_HUGE"; do
 	set=${pair%%:*} k=${pair#*:}
 	[ -n "$k" ] || { echo "peak RSS $set: not measured"; continue; }
