@@ -29,6 +29,10 @@
 #      and custos against sha256sum and b3sum (custos computes sha256 AND
 #      sha512, the baselines one digest each).
 #
+# Cold cache means the guest's page cache is dropped; on a VM the host may
+# still cache the virtual disk, so cold figures vary from run to run (all
+# runs are printed, not only the best).
+#
 # Each timed line shows the best wall time, the CPU time of that run, and
 # "others": CPU seconds other processes used meanwhile (0 on an idle
 # machine; on a shared one it says how much the figure is disturbed).
@@ -82,7 +86,7 @@ TIMECMD=/usr/bin/time
 # when its bagit.txt and tag manifests are there (custos bag writes the bag
 # under a temporary name and renames it when complete).
 make_bag() {
-	local name=$1 nfiles=$2 size=$3 perdir=$4 dir=$WORK/$1
+	local nfiles=$2 size=$3 perdir=$4 dir=$WORK/$1
 	if [ -f "$dir/bag/bagit.txt" ] && [ -f "$dir/bag/manifest-sha512.txt" ]; then
 		note "reusing $dir/bag"
 		return
@@ -158,7 +162,7 @@ run_once() {
 best() {
 	local mode=$1 i
 	shift
-	ALL= BEST=
+	ALL='' BEST=''
 	if [ "$mode" = warm ]; then "$@" >/dev/null 2>&1 || true; fi
 	for (( i = 0; i < RUNS; i++ )); do
 		if [ "$mode" = cold ]; then
@@ -272,7 +276,7 @@ note "openssl speed, 1 core, 1 MiB blocks: sha256 $R256 B/s, sha512 $R512 B/s"
 bench_set large
 bench_set small
 
-RSS_SMALL= RSS_HUGE=
+RSS_SMALL='' RSS_HUGE=''
 if [ -n "$TIMECMD" ]; then
 	RSS_SMALL=$(peak_rss "$WORK/small/bag")
 	if [ "$HUGE_MB" -gt 0 ]; then RSS_HUGE=$(peak_rss "$WORK/huge/bag"); fi
