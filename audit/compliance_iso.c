@@ -124,12 +124,14 @@ static void integrity_metrics(json_t *a, json_t *rep, const struct iso *s)
 			 (json_int_t)s->fixfail),
 	       s->runs ? NULL : gap("no completed audit run is recorded"));
 	metric(a, "5.1.1.3.1", "every corruption or loss incident and its repair recorded and"
-	       " reported", "E", s->unresolved ? PART : EVID,
+	       " reported", "E", s->unresolved || !s->fixfail ? PART : EVID,
 	       json_pack("{s:I, s:I, s:I}", "failures_in_period", (json_int_t)s->findings,
 			 "repairs_in_period", (json_int_t)s->repairs, "unresolved_fixity_failures",
 			 (json_int_t)s->unresolved),
 	       s->unresolved ? gap("failed fixity checks without a recorded repair or passing"
-				   " re-check") : NULL);
+				   " re-check") :
+	       !s->fixfail ? gap("no corruption or loss has been recorded, so the recording"
+				 " and repair of an incident is not yet shown") : NULL);
 }
 
 static void other_metrics(json_t *a, json_t *rep, const struct iso *s)
