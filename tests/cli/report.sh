@@ -100,6 +100,24 @@ check_grep '<svg' "$D/index.html" "inline SVG"
 check_grep '@media print' "$D/index.html" "print CSS"
 check_grep "$ROOT" "$D/index.html" "HTML states the tree root"
 
+# in a browser (Debian's chromium, when installed): no console message, a
+# screenshot kept beside the binary (or in $CUSTOS_ARTIFACTS); a page with
+# a console error shows the check can fail
+if command -v chromium >/dev/null; then
+	shoot() { timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
+		--window-size=1200,3000 --enable-logging=stderr --v=0 --screenshot="$2" \
+		"file://$1" >/dev/null 2>"$3"; }
+	SHOT=${CUSTOS_ARTIFACTS:-$(dirname "$CUSTOS")}/report-screenshot.png
+	shoot "$D/index.html" "$SHOT" "$SCRATCH/chromium.err"
+	[ "$(head -c 4 "$SHOT" 2>/dev/null | tail -c 3)" = PNG ] && ok || bad "no screenshot of the report"
+	check_nogrep 'CONSOLE' "$SCRATCH/chromium.err" "browser console while opening index.html"
+	printf '<html><body><script>console.error("boom")</script></body></html>' >"$SCRATCH/neg.html"
+	shoot "$SCRATCH/neg.html" "$SCRATCH/neg.png" "$SCRATCH/neg.err"
+	check_grep 'CONSOLE' "$SCRATCH/neg.err" "the console check sees a console error"
+else
+	echo "SKIP: chromium is not installed; index.html was not opened in a browser" >&2
+fi
+
 # NDSA with the default policy: both copies in the repository's directory
 want "default S1a" "$(J '.ndsa.areas.storage.cells[] | select(.cell=="S1a") | .status' "$D")" "not met"
 want "default S1b" "$(J '.ndsa.areas.storage.cells[] | select(.cell=="S1b") | .status' "$D")" met
