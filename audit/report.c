@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include "audit/sign.h"
 #include "core/fileio.h"
+#include "preserve/repo.h"
 
 int report_put(const char *dir, const char *name, const void *data, size_t len,
 	       struct custos_err *err)
@@ -72,13 +73,18 @@ int report_write(struct repo *r, const struct report_options *o,
 	json_t *rep;
 	int rc;
 
-	if (empty_dir(o->out, err) < 0 || report_collect(r, o, &rep, err) < 0)
+	if (empty_dir(o->out, err) < 0 || rsql_snapshot_begin(r->cat, err) < 0)
 		return -1;
+	if (report_collect(r, o, &rep, err) < 0) {
+		rsql_snapshot_end(r->cat);
+		return -1;
+	}
 	rc = write_json(o->out, rep, err) < 0 || report_write_csv(o->out, rep, err) < 0 ||
 	     report_write_premis(o->out, r, rep, err) < 0 ||
 	     report_write_html(o->out, rep, err) < 0 ||
 	     (o->timestamp_request && report_write_tsq(o->out, rep, err) < 0) ||
 	     report_write_manifest(o->out, err) < 0 ? -1 : 0;
+	rsql_snapshot_end(r->cat);
 	json_decref(rep);
 	if (rc < 0 || !o->sign_key)
 		return rc;

@@ -101,6 +101,9 @@ static int add_policy(struct repo *r, json_t *rep, const char *now,
 	}
 	json_t *first = json_object_get(json_array_get(since, 0), "first_in_force");
 	json_object_set(pol, "in_force_since", first ? first : json_null());
+	/* policy.ini is recorded on the next writing command: until then the
+	 * file in force is not yet in the catalog's history */
+	json_object_set_new(pol, "recorded_in_catalog", json_boolean(first != NULL));
 	if (r->policy->review_seconds && json_is_string(first)) {
 		time_minus(due, now, r->policy->review_seconds);
 		json_object_set_new(pol, "review_overdue",

@@ -16,6 +16,11 @@ struct repo;
  * named "i:NAME" becomes NAME with an integer value. */
 int rsql_rows(struct catalog *c, const char *sql, const char *const *p, int np,
 	      json_t **out, struct custos_err *err);
+/* A read transaction: every query until rsql_snapshot_end sees the
+ * catalog as it was at the start (writers go on meanwhile). */
+int rsql_snapshot_begin(struct catalog *c, struct custos_err *err);
+void rsql_snapshot_end(struct catalog *c);
+
 /* The first column of the first row as an integer (0 when NULL/none). */
 int rsql_int(struct catalog *c, const char *sql, const char *const *p, int np,
 	     int64_t *out, struct custos_err *err);

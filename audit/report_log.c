@@ -124,8 +124,8 @@ static void print_path(FILE *to, const char *label, const struct merkle_hash *pa
 	}
 }
 
-int report_log_prove(struct repo *r, const char *event, FILE *to, bool *ok,
-		     struct custos_err *err)
+static int prove(struct repo *r, const char *event, FILE *to, bool *ok,
+		 struct custos_err *err)
 {
 	struct merkle_hash *leaves, root, path[MERKLE_MAX_PATH];
 	char hex[2 * MERKLE_HASH + 1];
@@ -145,7 +145,8 @@ int report_log_prove(struct repo *r, const char *event, FILE *to, bool *ok,
 		return -1;
 	}
 	*ok = merkle_inclusion_verify(&leaves[index], (size_t)index, n, path, np, &root);
-	fprintf(to, "event: %s\nleaf index: %" PRId64 "\ntree size: %zu\n", event, index, n);
+	fprintf(to, "event: %s\nleaf index: %" PRId64 " (row order)\ntree size: %zu\n", event,
+		index, n);
 	merkle_hex(hex, &leaves[index]);
 	fprintf(to, "leaf hash: %s\n", hex);
 	merkle_hex(hex, &root);
@@ -183,8 +184,8 @@ static int old_head(const char *dir, size_t *size, struct merkle_hash *root,
 	return rc;
 }
 
-int report_log_consistency(struct repo *r, const char *dir, FILE *to, bool *ok,
-			   struct custos_err *err)
+static int consistency(struct repo *r, const char *dir, FILE *to, bool *ok,
+		       struct custos_err *err)
 {
 	struct merkle_hash *leaves, root, old, path[MERKLE_MAX_PATH];
 	char hex[2 * MERKLE_HASH + 1];
@@ -211,5 +212,31 @@ int report_log_consistency(struct repo *r, const char *dir, FILE *to, bool *ok,
 			"consistency proof FAILED: the log was rewritten since the earlier report");
 	}
 	free(leaves);
+	return rc;
+}
+
+int report_log_prove(struct repo *r, const char *event, FILE *to, bool *ok,
+		     struct custos_err *err)
+{
+	int rc;
+
+	*ok = false;
+	if (rsql_snapshot_begin(r->cat, err) < 0)
+		return -1;
+	rc = prove(r, event, to, ok, err);
+	rsql_snapshot_end(r->cat);
+	return rc;
+}
+
+int report_log_consistency(struct repo *r, const char *dir, FILE *to, bool *ok,
+			   struct custos_err *err)
+{
+	int rc;
+
+	*ok = false;
+	if (rsql_snapshot_begin(r->cat, err) < 0)
+		return -1;
+	rc = consistency(r, dir, to, ok, err);
+	rsql_snapshot_end(r->cat);
 	return rc;
 }

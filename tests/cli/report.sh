@@ -56,6 +56,7 @@ want "coverage percent" "$(J .coverage.percent "$D")" 100
 want "policy in force" "$(J .policy.in_force.name "$D")" "custos default policy"
 want "policy digest" "$(J .policy.in_force.sha256 "$D")" "$(sha256sum "$R/policy.ini" | cut -d' ' -f1)"
 want "policy history" "$(J '.policy.history | length' "$D")" 1
+want "policy recorded" "$(J .policy.in_force.recorded_in_catalog "$D")" true
 EVENTS=$(sqlite3 "$R/custos.db" 'SELECT COUNT(*) FROM events')
 want "event count" "$(J .log.events "$D")" "$EVENTS"
 want "head hash" "$(J .log.head_hash "$D")" "$(sqlite3 "$R/custos.db" 'SELECT hash FROM events ORDER BY id DESC LIMIT 1')"
