@@ -125,7 +125,7 @@ static void integrity_metrics(json_t *a, json_t *rep, const struct iso *s)
 	       s->runs ? NULL : gap("no completed audit run is recorded"));
 	metric(a, "5.1.1.3.1", "every corruption or loss incident and its repair recorded and"
 	       " reported", "E", s->unresolved || !s->fixfail ? PART : EVID,
-	       json_pack("{s:I, s:I, s:I}", "failures_in_period", (json_int_t)s->findings,
+	       json_pack("{s:I, s:I, s:I}", "findings_in_period", (json_int_t)s->findings,
 			 "repairs_in_period", (json_int_t)s->repairs, "unresolved_fixity_failures",
 			 (json_int_t)s->unresolved),
 	       s->unresolved ? gap("failed fixity checks without a recorded repair or passing"

@@ -25,7 +25,8 @@
 	" JOIN copies c ON c.version_id = f.version_id" \
 	" JOIN locations l ON l.id = c.location_id" \
 	" LEFT JOIN file_checks k ON k.file_id = f.id AND k.copy_id = c.id"
-#define FRESH "(cs = 'ok' AND lv >= ?1 AND (st IS NULL OR st = 'ok'))"
+#define GOOD_STATE "('ok', 'verified')"   /* file_checks.state of an intact file */
+#define FRESH "(cs = 'ok' AND lv >= ?1 AND (st IS NULL OR st IN " GOOD_STATE "))"
 
 /* NOW minus SECONDS, same ISO 8601 UTC form. */
 static void time_minus(char out[32], const char *now, int64_t seconds)
@@ -179,7 +180,7 @@ static int add_coverage(struct repo *r, json_t *rep, const char *now,
 		      ") AS fresh FROM (" FILE_COPIES ") GROUP BY fid)", p, 1, &files, err) < 0 ||
 	    rsql_rows(r->cat, "SELECT object, \"i:version\", location, path, lv AS last_verified,"
 		      " CASE WHEN cs <> 'ok' THEN 'copy status is ' || cs"
-		      " WHEN st IS NOT NULL AND st <> 'ok' THEN 'last check found: ' || st"
+		      " WHEN st IS NOT NULL AND st NOT IN " GOOD_STATE " THEN 'last check found: ' || st"
 		      " WHEN lv IS NULL THEN 'never verified'"
 		      " ELSE 'last verified before the interval began (' || ?1 || ')' END AS reason"
 		      " FROM (" FILE_COPIES ") WHERE NOT " FRESH
@@ -210,10 +211,10 @@ static int add_findings(struct repo *r, json_t *rep, const char *since,
 	const char *p[1] = { since };
 	json_t *fail, *repairs, *days, *runs, *open;
 
-	if (rsql_rows(r->cat, "SELECT uuid AS event, datetime, type, object, version AS \"i:version\","
-		      " location, json_extract(record, '$.detail') AS detail,"
-		      " json_extract(record, '$.outcome_note') AS outcome_note"
-		      " FROM events WHERE outcome = 'fai' AND datetime >= ?1 ORDER BY id",
+	if (rsql_rows(r->cat, "SELECT uuid AS event, datetime, type, outcome, object,"
+		      " version AS \"i:version\", location, json_extract(record, '$.detail')"
+		      " AS detail, json_extract(record, '$.outcome_note') AS outcome_note"
+		      " FROM events WHERE outcome IN ('fai', 'war') AND datetime >= ?1 ORDER BY id",
 		      p, 1, &fail, err) < 0)
 		return -1;
 	if (rsql_rows(r->cat, "SELECT uuid AS event, datetime, type, outcome, object,"
@@ -223,8 +224,8 @@ static int add_findings(struct repo *r, json_t *rep, const char *since,
 		      " WHERE type IN ('rep', 'rec') AND datetime >= ?1 AND"
 		      " json_extract(record, '$.related_event') IS NOT NULL ORDER BY id",
 		      p, 1, &repairs, err) < 0 ||
-	    rsql_rows(r->cat, "SELECT substr(datetime, 1, 10) AS day, COUNT(*) AS \"i:failures\""
-		      " FROM events WHERE outcome = 'fai' AND datetime >= ?1 GROUP BY day"
+	    rsql_rows(r->cat, "SELECT substr(datetime, 1, 10) AS day, COUNT(*) AS \"i:findings\""
+		      " FROM events WHERE outcome IN ('fai', 'war') AND datetime >= ?1 GROUP BY day"
 		      " ORDER BY day", p, 1, &days, err) < 0 ||
 	    rsql_rows(r->cat, "SELECT id AS \"i:run\", started, ended, files AS \"i:files\","
 		      " bytes AS \"i:bytes\", findings AS \"i:findings\","
@@ -238,7 +239,7 @@ static int add_findings(struct repo *r, json_t *rep, const char *since,
 		      " JOIN files f ON f.id = k.file_id JOIN copies c ON c.id = k.copy_id"
 		      " JOIN versions v ON v.id = f.version_id JOIN objects o ON o.id = v.object_id"
 		      " JOIN locations l ON l.id = c.location_id"
-		      " WHERE k.state IS NOT NULL AND k.state <> 'ok' ORDER BY o.ident, f.path"
+		      " WHERE k.state IS NOT NULL AND k.state NOT IN " GOOD_STATE " ORDER BY o.ident, f.path"
 		      " LIMIT 1000", NULL, 0, &open, err) < 0) {
 		json_decref(fail);
 		return -1;

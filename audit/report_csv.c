@@ -51,7 +51,7 @@ int report_write_csv(const char *dir, json_t *rep, struct custos_err *err)
 
 	strbuf_init(&b, REPORT_MAX_FILE);
 	strbuf_addf(&b, "kind,event,datetime,type,object,version,location,path,detail,note\r\n");
-	rows(&b, json_object_get(rep, "findings"), "failure", ev, 9);
+	rows(&b, json_object_get(rep, "findings"), "finding", ev, 9);
 	rows(&b, json_object_get(rep, "open_file_findings"), "file-check", fc, 9);
 	rows(&b, json_object_get(rep, "repairs"), "repair", rp, 9);
 	rc = strbuf_check(&b, err);

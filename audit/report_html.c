@@ -277,7 +277,7 @@ static void head(struct strbuf *b, json_t *rep)
 	card(b, "copies", rjson_get(rep, "holdings/copies"));
 	card(b, "% file copies verified within the interval", rjson_get(rep, "coverage/percent"));
 	json_t *nf = json_integer((json_int_t)json_array_size(json_object_get(rep, "findings")));
-	card(b, "failures in the period", nf);
+	card(b, "findings in the period", nf);
 	json_decref(nf);
 	card(b, "NDSA level (evidenced)", rjson_get(rep, "ndsa/level"));
 	strbuf_addf(b, "</div>\n");
@@ -340,8 +340,8 @@ static void coverage(struct strbuf *b, json_t *rep)
 
 static void findings(struct strbuf *b, json_t *rep)
 {
-	static const char *const fk[] = { "event", "datetime", "type", "object", "version",
-					  "location", "detail", "outcome_note" };
+	static const char *const fk[] = { "event", "datetime", "type", "outcome", "object",
+					  "version", "location", "detail", "outcome_note" };
 	static const char *const rk[] = { "event", "datetime", "type", "outcome", "object",
 					  "version", "location", "related_event", "detail" };
 	static const char *const ok[] = { "object", "version", "location", "path", "state",
@@ -350,9 +350,9 @@ static void findings(struct strbuf *b, json_t *rep)
 					  "findings", "bytes_per_second", "budget_reached" };
 
 	strbuf_addf(b, "<h2 id=\"findings\">Findings and repairs in the period</h2>\n");
-	bars(b, json_object_get(rep, "findings_by_day"), "day", "failures",
-	     "failures by day");
-	strbuf_addf(b, "<h3>Failures (events with outcome fail)</h3>\n");
+	bars(b, json_object_get(rep, "findings_by_day"), "day", "findings",
+	     "findings (failures and warnings) by day");
+	strbuf_addf(b, "<h3>Failures and warnings (events with outcome fai or war)</h3>\n");
 	TABLE(b, json_object_get(rep, "findings"), fk, fk, 500);
 	strbuf_addf(b, "<h3>Files whose last check found a problem</h3>\n");
 	TABLE(b, json_object_get(rep, "open_file_findings"), ok, ok, 500);

@@ -78,7 +78,7 @@ want "merkle root (python RFC 9162)" "$(J .log.merkle.root "$D")" "$ROOT"
 # the refused deposit is the one failure; formats match the catalog
 want "findings" "$(J '.findings | length' "$D")" 1
 want "finding is the refused deposit" "$(J '.findings[0].type' "$D")" val
-want "findings.csv rows" "$(grep -c '^"failure"' "$D/findings.csv")" 1
+want "findings.csv rows" "$(grep -c '^"finding"' "$D/findings.csv")" 1
 sqlite3 "$R/custos.db" "SELECT COALESCE(puid, 'null') || ' ' || COUNT(*) FROM files GROUP BY puid ORDER BY puid" >"$SCRATCH/fmt.want"
 jq -r '.formats.by_puid[] | "\(.puid // "null") \(.files)"' "$D/report.json" | sort >"$SCRATCH/fmt.got"
 sort "$SCRATCH/fmt.want" -o "$SCRATCH/fmt.want"
@@ -212,6 +212,74 @@ check_rc 2 "prove unknown event" -- "$CUSTOS" report prove -r "$R" no-such-event
 check_rc 0 "ingest more" -- "$CUSTOS" ingest -r "$R" --id delta "$SCRATCH/b"
 check_rc 0 "consistency after growth" -- "$CUSTOS" report consistency -r "$R" "$S" --pubkey "$SCRATCH/k.pub"
 check_grep "the log only grew" "$SCRATCH/out" "consistency verified"
+
+# what an audit leaves (rows as the auditor writes them: file_checks state
+# 'verified' or the finding, copy status 'damaged', an audit_runs row, fix
+# fai then rep + fix related to it, events appended with a valid chain)
+A=$SCRATCH/audited
+cp -a "$R" "$A"
+cat >"$SCRATCH/addev.py" <<'PY'
+import hashlib, json, sqlite3, sys, uuid
+db = sqlite3.connect(sys.argv[1])
+typ, outcome, obj, ver, loc, detail, note, related = sys.argv[2:10]
+V = "http://id.loc.gov/vocabulary/preservation/"
+prev, last = db.execute("SELECT hash, record FROM events ORDER BY id DESC LIMIT 1").fetchone()
+when = json.loads(last)["datetime"]
+u = str(uuid.uuid4())
+rec = {"identifier": u, "type": V + "eventType/" + typ, "datetime": when,
+       "outcome": V + "eventOutcome/" + outcome, "detail": detail, "object": obj,
+       "version": int(ver), "location": loc, "agent": json.loads(last)["agent"]}
+if note: rec["outcome_note"] = note
+if related: rec["related_event"] = related
+s = json.dumps(rec, sort_keys=True, separators=(",", ":"))
+h = hashlib.sha256(b"\x02" + bytes.fromhex(prev) + hashlib.sha256(s.encode()).digest()).hexdigest()
+db.execute("INSERT INTO events(uuid, type, datetime, outcome, object, version, location,"
+           " record, prev_hash, hash) VALUES(?,?,?,?,?,?,?,?,?,?)",
+           (u, typ, when, outcome, obj, int(ver), loc, s, prev, h))
+db.commit()
+print(u)
+PY
+NOW=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+sqlite3 "$A/custos.db" "
+INSERT INTO audit_runs(started, ended, files, bytes, findings, budget_reached, summary)
+  VALUES(strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-10 seconds'), '$NOW', 6, 4000, 1, 0, '{}');
+INSERT INTO file_checks(file_id, copy_id, last_verified, state)
+  SELECT f.id, c.id, '$NOW', CASE WHEN f.path = 'data/one.txt' AND l.name = 'primary'
+    THEN 'changed' ELSE 'verified' END
+  FROM files f JOIN versions v ON v.id = f.version_id JOIN objects o ON o.id = v.object_id
+  JOIN copies c ON c.version_id = v.id JOIN locations l ON l.id = c.location_id
+  WHERE o.ident = 'alpha';
+UPDATE copies SET status = 'damaged' WHERE location_id = (SELECT id FROM locations
+  WHERE name = 'primary') AND version_id = (SELECT v.id FROM versions v JOIN objects o
+  ON o.id = v.object_id WHERE o.ident = 'alpha');"
+FIX=$(python3 "$SCRATCH/addev.py" "$A/custos.db" fix fai alpha 1 primary "audit run 1" \
+	"data/one.txt: changed; expected 00; actual 11" "")
+check_rc 0 "appended events keep the chain" -- "$CUSTOS" log verify -r "$A"
+check_rc 0 "report after an audit" -- "$CUSTOS" report -r "$A" --out "$SCRATCH/arep"
+AR=$SCRATCH/arep
+want "audited: file copies" "$(J .coverage.file_copies "$AR")" 14
+want "audited: verified within" "$(J .coverage.verified_within_interval "$AR")" 11
+want "audited: verified by audit" "$(J .coverage.verified_by_audit "$AR")" 3
+want "audited: verified at write" "$(J .coverage.verified_at_write "$AR")" 8
+want "audited: not checked" "$(J '.coverage.not_checked | length' "$AR")" 3
+want "audited: reason" "$(J '.coverage.not_checked[0].reason' "$AR")" "copy status is damaged"
+want "audited: open finding" "$(J '.open_file_findings[0].path + " " + .open_file_findings[0].state' "$AR")" "data/one.txt changed"
+want "audited: findings" "$(J '[.findings[] | select(.type == "fix")] | length' "$AR")" 1
+want "audited: finding note" "$(J '[.findings[] | select(.type == "fix")][0].event' "$AR")" "$FIX"
+want "audited: runs" "$(J '.audit_runs | length' "$AR")" 1
+want "audited: throughput" "$(J '.audit_runs[0].bytes_per_second' "$AR")" 400
+want "audited: versions below policy" "$(J '.holdings.versions_below_policy[0].object' "$AR")" alpha
+want "audited: I3c" "$(J '.ndsa.areas.integrity.cells[] | select(.cell=="I3c") | .status' "$AR")" met
+want "audited: I4b unrepaired" "$(J '.ndsa.areas.integrity.cells[] | select(.cell=="I4b") | .status' "$AR")" "not met"
+want "audited: 5.1.1.3.1 unrepaired" "$(J '.iso16363.metrics[] | select(.metric=="5.1.1.3.1") | .status' "$AR")" "partly evidenced"
+check_grep "$FIX" "$AR/findings.csv" "findings.csv lists the failed check"
+REP=$(python3 "$SCRATCH/addev.py" "$A/custos.db" rep suc alpha 1 primary "restored from secondary" "" "$FIX")
+python3 "$SCRATCH/addev.py" "$A/custos.db" fix suc alpha 1 primary "repaired copy verified" "" "$REP" >/dev/null
+check_rc 0 "report after the repair" -- "$CUSTOS" report -r "$A" --out "$SCRATCH/arep2"
+want "repaired: repairs" "$(J '.repairs[0].related_event' "$SCRATCH/arep2")" "$FIX"
+want "repaired: I4b" "$(J '.ndsa.areas.integrity.cells[] | select(.cell=="I4b") | .status' "$SCRATCH/arep2")" met
+want "repaired: 5.1.1.3.1" "$(J '.iso16363.metrics[] | select(.metric=="5.1.1.3.1") | .status' "$SCRATCH/arep2")" evidenced
+check_grep '"repair"' "$SCRATCH/arep2/findings.csv" "findings.csv lists the repair"
 
 # a rewritten event: log verify and the consistency proof fail
 cp -a "$R" "$SCRATCH/edited"
