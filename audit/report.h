@@ -19,6 +19,7 @@ struct repo;
 
 #define REPORT_MANIFEST "MANIFEST-sha256.txt"
 #define REPORT_SIGNATURE "MANIFEST-sha256.txt.sig"
+#define REPORT_TOKEN "log-head.tsr"   /* RFC 3161 reply, added later */
 #define REPORT_MAX_FILE (256u << 20)  /* a report file is at most 256 MiB */
 #define REPORT_MAX_LISTED 1000        /* rows listed per section; totals stay exact */
 
@@ -43,6 +44,12 @@ int report_write(struct repo *r, const struct report_options *o,
  * problem is printed to TO naming the file; *problems counts them. */
 int report_verify(const char *dir, const char *pubkey, FILE *to,
 		  size_t *problems, struct custos_err *err);
+
+/* Check the RFC 3161 reply DIR/log-head.tsr against the request
+ * log-head.tsq (imprint = SHA-256 of log-head.txt, nonce) and the TSA
+ * certificate chain in CA (PEM). A bad token is printed and counted. */
+int report_verify_timestamp(const char *dir, const char *ca, FILE *to,
+			    size_t *problems, struct custos_err *err);
 
 /* The Merkle leaf hashes of the event log, in event order (*out: caller
  * frees). */

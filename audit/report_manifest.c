@@ -25,7 +25,8 @@ static int cmp_str(const void *a, const void *b)
 
 static bool own_file(const char *name)
 {
-	return !strcmp(name, REPORT_MANIFEST) || !strcmp(name, REPORT_SIGNATURE);
+	return !strcmp(name, REPORT_MANIFEST) || !strcmp(name, REPORT_SIGNATURE) ||
+	       !strcmp(name, REPORT_TOKEN);
 }
 
 /* The names in DIR except "." "..", sorted; *n of them. */

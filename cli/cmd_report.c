@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audit/report.h"
 #include "cli/cli.h"
@@ -17,7 +18,7 @@
 const char cmd_report_usage[] =
 	"usage: custos report --out DIR [--sign KEY.pem] [--since DATE]\n"
 	"                     [--timestamp-request] [-r REPO]\n"
-	"       custos report verify DIR --pubkey KEY.pub\n"
+	"       custos report verify DIR --pubkey KEY.pub [--tsa-ca CA.pem]\n"
 	"       custos report prove EVENT [-r REPO]\n"
 	"       custos report consistency OLD_REPORT_DIR [--pubkey KEY.pub] [-r REPO]\n"
 	"\n"
@@ -31,13 +32,15 @@ const char cmd_report_usage[] =
 	"request for the event log's tree head to send to a timestamp authority.\n"
 	"\n"
 	"'verify' checks the signature and the digest of every file: exit 1\n"
-	"naming each file that changed, is missing or is not listed.\n"
+	"naming each file that changed, is missing or is not listed. With\n"
+	"--tsa-ca it also checks the timestamp authority's reply log-head.tsr\n"
+	"(saved into DIR after the report was made) against log-head.tsq.\n"
 	"'prove' prints and checks the RFC 9162 inclusion proof of one event (its\n"
 	"identifier or row number); 'consistency' proves the event log only grew\n"
 	"since the earlier report DIR (exit 1 if it was rewritten).\n";
 
 struct report_args {
-	const char *repo, *out, *sign, *since, *pubkey;
+	const char *repo, *out, *sign, *since, *pubkey, *tsa_ca;
 	int tsq;
 	char since_buf[32];
 };
@@ -81,14 +84,25 @@ static int do_write(const struct report_args *a)
 	return CLI_EXIT_OK;
 }
 
-static int do_verify(const char *dir, const char *pubkey)
+static int report_has_token(const char *dir)
+{
+	char p[4096];
+
+	return (size_t)snprintf(p, sizeof(p), "%s/" REPORT_TOKEN, dir) < sizeof(p) &&
+	       access(p, F_OK) == 0;
+}
+
+static int do_verify(const char *dir, const char *pubkey, const char *tsa_ca)
 {
 	struct custos_err err;
 	size_t problems;
 
 	err_clear(&err);
-	if (report_verify(dir, pubkey, stdout, &problems, &err) < 0)
+	if (report_verify(dir, pubkey, stdout, &problems, &err) < 0 ||
+	    (tsa_ca && report_verify_timestamp(dir, tsa_ca, stdout, &problems, &err) < 0))
 		return cli_fail(&err);
+	if (!tsa_ca && report_has_token(dir))
+		printf("note: %s is present but was not checked (give --tsa-ca)\n", REPORT_TOKEN);
 	if (problems) {
 		printf("report '%s' FAILED verification: %zu problem%s\n", dir, problems,
 		       problems == 1 ? "" : "s");
@@ -105,7 +119,7 @@ static int do_prove(const char *repo, const char *event, const char *dir, const 
 	bool ok = false;
 	int rc;
 
-	if (dir && pubkey && (rc = do_verify(dir, pubkey)) != CLI_EXIT_OK)
+	if (dir && pubkey && (rc = do_verify(dir, pubkey, NULL)) != CLI_EXIT_OK)
 		return rc;
 	if ((rc = cli_open_repo(&r, repo, 0)))
 		return rc;
@@ -126,6 +140,7 @@ static int parse(struct report_args *a, int argc, char **argv)
 		{ "since", required_argument, NULL, 's' },
 		{ "pubkey", required_argument, NULL, 'p' },
 		{ "timestamp-request", no_argument, NULL, 't' },
+		{ "tsa-ca", required_argument, NULL, 'c' },
 		{ "repo", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -142,6 +157,7 @@ static int parse(struct report_args *a, int argc, char **argv)
 			break;
 		case 'p': a->pubkey = optarg; break;
 		case 't': a->tsq = 1; break;
+		case 'c': a->tsa_ca = optarg; break;
 		case 'r': a->repo = optarg; break;
 		default: return cli_usage_error(cmd_report_usage, "bad option");
 		}
@@ -178,7 +194,7 @@ int cmd_report(int argc, char **argv)
 			return CLI_EXIT_USAGE;
 		if (!a.pubkey)
 			return cli_usage_error(cmd_report_usage, "verify needs --pubkey KEY.pub");
-		return do_verify(arg, a.pubkey);
+		return do_verify(arg, a.pubkey, a.tsa_ca);
 	}
 	if (!strcmp(sub, "prove") || !strcmp(sub, "consistency")) {
 		if (!(arg = one_arg(argc, argv, sub[0] == 'p' ? "EVENT" : "report folder")))

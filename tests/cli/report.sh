@@ -177,6 +177,31 @@ check_grep "Nonce" "$SCRATCH/out" "timestamp request has a nonce"
 check_rc 0 "openssl-key report" -- "$CUSTOS" report -r "$R" --out "$SCRATCH/orep" --sign "$SCRATCH/o.pem"
 check_rc 0 "openssl-key report verifies" -- "$CUSTOS" report verify "$SCRATCH/orep" --pubkey "$SCRATCH/o.pub"
 
+# an RFC 3161 reply from a local test TSA (added after signing) verifies;
+# a changed reply or another CA does not
+T=$SCRATCH/tsa && mkdir -p "$T"
+printf '[ tsa ]\ndefault_tsa = t\n[ t ]\nserial = %s/serial\ncrypto_device = builtin\nsigner_cert = %s/tsa.crt\nsigner_key = %s/tsa.key\nsigner_digest = sha256\ndefault_policy = 1.2.3.4.1\nother_policies = 1.2.3.4.2\ndigests = sha256\naccuracy = secs:1\nordering = yes\ntsa_name = yes\ness_cert_id_chain = no\ness_cert_id_alg = sha256\n' "$T" "$T" "$T" >"$T/tsa.cnf"
+mkca() { openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/$1.key" \
+	-out "$T/$1.pem" -days 30 -subj "/CN=$1" -addext basicConstraints=critical,CA:TRUE \
+	-addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null; }
+mkca ca && mkca otherca
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/tsa.key" \
+	-out "$T/tsa.csr" -subj /CN=tsa 2>/dev/null
+printf 'extendedKeyUsage=critical,timeStamping\nbasicConstraints=CA:FALSE\n' >"$T/ext"
+openssl x509 -req -in "$T/tsa.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial \
+	-out "$T/tsa.crt" -days 30 -extfile "$T/ext" 2>/dev/null
+echo 01 >"$T/serial"
+cp -a "$S" "$SCRATCH/ts"
+check_rc 0 "test TSA replies" -- openssl ts -reply -config "$T/tsa.cnf" -queryfile "$SCRATCH/ts/log-head.tsq" -out "$SCRATCH/ts/log-head.tsr"
+check_rc 0 "timestamp verifies" -- "$CUSTOS" report verify "$SCRATCH/ts" --pubkey "$SCRATCH/k.pub" --tsa-ca "$T/ca.pem"
+check_grep "timestamp ok" "$SCRATCH/out" "timestamp verified"
+check_rc 0 "token noted without --tsa-ca" -- "$CUSTOS" report verify "$SCRATCH/ts" --pubkey "$SCRATCH/k.pub"
+check_grep "not checked" "$SCRATCH/out" "unchecked token said"
+check_rc 1 "timestamp with another CA" -- "$CUSTOS" report verify "$SCRATCH/ts" --pubkey "$SCRATCH/k.pub" --tsa-ca "$T/otherca.pem"
+check_grep "BAD TIMESTAMP" "$SCRATCH/out" "bad timestamp named"
+python3 -c "import sys; p=sys.argv[1]; b=bytearray(open(p,'rb').read()); b[-10]^=1; open(p,'wb').write(b)" "$SCRATCH/ts/log-head.tsr"
+check_rc 1 "changed timestamp reply" -- "$CUSTOS" report verify "$SCRATCH/ts" --pubkey "$SCRATCH/k.pub" --tsa-ca "$T/ca.pem"
+
 # one changed byte in any file breaks verification, naming the file
 for f in index.html report.json findings.csv events.xml log-head.txt log-head.tsq \
 	 MANIFEST-sha256.txt MANIFEST-sha256.txt.sig; do
