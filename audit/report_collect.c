@@ -230,8 +230,10 @@ static int add_findings(struct repo *r, json_t *rep, const char *since,
 	    rsql_rows(r->cat, "SELECT id AS \"i:run\", started, ended, files AS \"i:files\","
 		      " bytes AS \"i:bytes\", findings AS \"i:findings\","
 		      " budget_reached AS \"i:budget_reached\", summary,"
-		      " CAST(bytes / MAX((julianday(ended) - julianday(started)) * 86400.0, 1)"
-		      " AS INTEGER) AS \"i:bytes_per_second\" FROM audit_runs"
+		      " CAST(strftime('%s', ended) - strftime('%s', started) AS INTEGER)"
+		      " AS \"i:seconds\", bytes / MAX(CAST(strftime('%s', ended) -"
+		      " strftime('%s', started) AS INTEGER), 1) AS \"i:bytes_per_second\""
+		      " FROM audit_runs"
 		      " WHERE started >= ?1 ORDER BY id", p, 1, &runs, err) < 0 ||
 	    rsql_rows(r->cat, "SELECT o.ident AS object, v.number AS \"i:version\","
 		      " l.name AS location, f.path AS path, k.state AS state,"

@@ -346,7 +346,7 @@ static void findings(struct strbuf *b, json_t *rep)
 					  "version", "location", "related_event", "detail" };
 	static const char *const ok[] = { "object", "version", "location", "path", "state",
 					  "last_verified" };
-	static const char *const ak[] = { "run", "started", "ended", "files", "bytes",
+	static const char *const ak[] = { "run", "started", "ended", "seconds", "files", "bytes",
 					  "findings", "bytes_per_second", "budget_reached" };
 
 	strbuf_addf(b, "<h2 id=\"findings\">Findings and repairs in the period</h2>\n");

@@ -267,7 +267,7 @@ PY
 NOW=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 sqlite3 "$A/custos.db" "
 INSERT INTO audit_runs(started, ended, files, bytes, findings, budget_reached, summary)
-  VALUES(strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-10 seconds'), '$NOW', 6, 4000, 1, 0, '{}');
+  VALUES('2026-01-01T10:00:00Z', '2026-01-01T10:00:10Z', 6, 4000, 1, 0, '{}');
 INSERT INTO file_checks(file_id, copy_id, last_verified, state)
   SELECT f.id, c.id, '$NOW', CASE WHEN f.path = 'data/one.txt' AND l.name = 'primary'
     THEN 'changed' ELSE 'verified' END
@@ -293,6 +293,7 @@ want "audited: findings" "$(J '[.findings[] | select(.type == "fix")] | length' 
 want "audited: finding note" "$(J '[.findings[] | select(.type == "fix")][0].event' "$AR")" "$FIX"
 want "audited: runs" "$(J '.audit_runs | length' "$AR")" 1
 want "audited: throughput" "$(J '.audit_runs[0].bytes_per_second' "$AR")" 400
+want "audited: run seconds" "$(J '.audit_runs[0].seconds' "$AR")" 10
 want "audited: versions below policy" "$(J '.holdings.versions_below_policy[0].object' "$AR")" alpha
 want "audited: I3c" "$(J '.ndsa.areas.integrity.cells[] | select(.cell=="I3c") | .status' "$AR")" met
 want "audited: I4b unrepaired" "$(J '.ndsa.areas.integrity.cells[] | select(.cell=="I4b") | .status' "$AR")" "not met"
