@@ -251,7 +251,8 @@ static void head(struct strbuf *b, json_t *rep)
 		    "<meta name=\"viewport\" content=\"width=device-width\">"
 		    "<title>custos evidence report</title><style>");
 	strbuf_add(b, CSS, strlen(CSS));
-	strbuf_addf(b, "</style></head><body>\n<h1>Preservation evidence report</h1>\n<p>Repository <code>");
+	strbuf_addf(b, "</style></head><body>\n<h1>Preservation evidence report</h1>\n"
+		    "<p>Repository <code>");
 	val(b, rjson_get(rep, "repository/path"));
 	strbuf_addf(b, "</code> &#183; generated ");
 	val(b, json_object_get(rep, "generated"));

@@ -154,18 +154,31 @@ static const char *rec_str(json_t *rec, const char *key)
 	return json_string_value(json_object_get(rec, key));
 }
 
+static void text(struct px *p, const char *s)
+{
+	if (s && xmlTextWriterWriteString(p->w, BAD_CAST s) < 0)
+		p->failed = 1;
+}
+
+/* eventDetail: the detail, the location and the related event, whole. */
 static void event_detail(struct px *p, json_t *rec, const char *location)
 {
-	char buf[2048];
 	const char *d = rec_str(rec, "detail"), *rel = rec_str(rec, "related_event");
 
 	if (!d && !location && !rel)
 		return;
-	snprintf(buf, sizeof(buf), "%s%s%s%s%s", d ? d : "",
-		 location ? (d ? "; location: " : "location: ") : "", location ? location : "",
-		 rel ? "; related event: " : "", rel ? rel : "");
 	start(p, "premis:eventDetailInformation");
-	el(p, "premis:eventDetail", buf);
+	start(p, "premis:eventDetail");
+	text(p, d);
+	if (location) {
+		text(p, d ? "; location: " : "location: ");
+		text(p, location);
+	}
+	if (rel) {
+		text(p, "; related event: ");
+		text(p, rel);
+	}
+	end(p);
 	end(p);
 }
 

@@ -82,6 +82,7 @@ static int read_key(EVP_PKEY **out, const char *path, bool priv,
 	*out = !b ? NULL : priv ? PEM_read_bio_PrivateKey(b, NULL, NULL, NULL) :
 				   PEM_read_bio_PUBKEY(b, NULL, NULL, NULL);
 	BIO_free(b);
+	explicit_bzero(pem, len);   /* a private key leaves no copy behind */
 	free(pem);
 	if (!*out)
 		return ossl_fail(err, path, priv ? "not a PEM private key" :
