@@ -23,7 +23,7 @@ struct facts {
 	int64_t locations, no_media, lack_mes, lack_fix, lack_ing, lack_for;
 	int64_t val, vir, fix_fail, unresolved, runs, no_agent, files, unidentified;
 	int64_t at_risk, migrations, lack_info, events, storage_max;
-	int64_t fresh, file_copies, fix_all, copies, no_copy;
+	int64_t fresh, file_copies, fix_all, copies, no_copy, by_audit;
 };
 
 static int q(struct repo *r, const char *sql, const char *arg, int64_t *out,
@@ -68,6 +68,7 @@ static int gather(struct repo *r, json_t *rep, struct facts *f, struct custos_er
 	f->files = rjson_int(rep, "holdings/files");
 	f->fresh = rjson_int(rep, "coverage/verified_within_interval");
 	f->file_copies = rjson_int(rep, "coverage/file_copies");
+	f->by_audit = rjson_int(rep, "coverage/verified_by_audit");
 	f->unidentified = rjson_int(rep, "formats/unidentified_files");
 	f->at_risk = rjson_int(rep, "formats/at_risk_files");
 	f->events = rjson_int(rep, "log/events");
@@ -214,8 +215,9 @@ static json_t *integrity(struct repo *r, const struct facts *f)
 	     NULL, "no record of the catalog's digests being backed up to a separate location");
 	cell(c, "I3a", 3, "M", ALL(f->fresh, f->file_copies) ? MET : NOT,
 	     "integrity verified at fixed intervals",
-	     json_pack("{s:I, s:I}", "file_copies", (json_int_t)f->file_copies,
-		       "verified_within_interval", (json_int_t)f->fresh),
+	     json_pack("{s:I, s:I, s:I}", "file_copies", (json_int_t)f->file_copies,
+		       "verified_within_interval", (json_int_t)f->fresh,
+		       "of_them_by_an_audit", (json_int_t)f->by_audit),
 	     "every file copy verified within the policy interval (see coverage)");
 	cell(c, "I3b", 3, "H", ATTEST, "verification processes and outcomes documented",
 	     json_pack("{s:I, s:I}", "fixity_events", (json_int_t)f->fix_all,

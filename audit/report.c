@@ -66,7 +66,7 @@ static int write_json(const char *dir, json_t *rep, struct custos_err *err)
 	return rc;
 }
 
-int report_write(struct repo *r, const struct report_options *o,
+int report_write(struct repo *r, const struct report_options *o, json_t **out,
 		 struct custos_err *err)
 {
 	char man[4096], sig[4096];
@@ -85,10 +85,13 @@ int report_write(struct repo *r, const struct report_options *o,
 	     (o->timestamp_request && report_write_tsq(o->out, rep, err) < 0) ||
 	     report_write_manifest(o->out, err) < 0 ? -1 : 0;
 	rsql_snapshot_end(r->cat);
+	if (rc == 0 && o->sign_key) {
+		snprintf(man, sizeof(man), "%s/" REPORT_MANIFEST, o->out);
+		snprintf(sig, sizeof(sig), "%s/" REPORT_SIGNATURE, o->out);
+		rc = sign_file(o->sign_key, man, sig, err);
+	}
+	if (rc == 0 && out)
+		*out = json_incref(rep);
 	json_decref(rep);
-	if (rc < 0 || !o->sign_key)
-		return rc;
-	snprintf(man, sizeof(man), "%s/" REPORT_MANIFEST, o->out);
-	snprintf(sig, sizeof(sig), "%s/" REPORT_SIGNATURE, o->out);
-	return sign_file(o->sign_key, man, sig, err);
+	return rc;
 }

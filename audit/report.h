@@ -35,8 +35,9 @@ struct report_options {
 int report_collect(struct repo *r, const struct report_options *o, json_t **out,
 		   struct custos_err *err);
 
-/* Write the report folder. */
-int report_write(struct repo *r, const struct report_options *o,
+/* Write the report folder; with OUT (may be NULL) also hand back the
+ * report's JSON (caller json_decref's it). */
+int report_write(struct repo *r, const struct report_options *o, json_t **out,
 		 struct custos_err *err);
 
 /* Check the folder DIR: every file listed in the manifest has its digest,

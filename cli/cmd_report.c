@@ -69,18 +69,38 @@ static int do_write(const struct report_args *a)
 	struct report_options o = { .out = a->out, .sign_key = a->sign, .since = a->since,
 				    .timestamp_request = a->tsq };
 	struct custos_err err;
+	json_t *rep;
 	struct repo *r;
 	int rc;
 
 	if ((rc = cli_open_repo(&r, a->repo, 0)))
 		return rc;
 	err_clear(&err);
-	rc = report_write(r, &o, &err);
+	rc = report_write(r, &o, &rep, &err);
 	repo_close(r);
 	if (rc < 0)
 		return cli_fail(&err);
+	printf("%lld objects, %lld files; %.2f%% of file copies verified within the policy"
+	       " interval; %zu findings in the period\n",
+	       (long long)json_integer_value(json_object_get(json_object_get(rep, "holdings"),
+							     "objects")),
+	       (long long)json_integer_value(json_object_get(json_object_get(rep, "holdings"),
+							     "files")),
+	       json_real_value(json_object_get(json_object_get(rep, "coverage"), "percent")),
+	       json_array_size(json_object_get(rep, "findings")));
+	printf("NDSA Levels 2.0: level %lld evidenced (%lld if the cells needing a person's"
+	       " attestation were attested)\n",
+	       (long long)json_integer_value(json_object_get(json_object_get(rep, "ndsa"), "level")),
+	       (long long)json_integer_value(json_object_get(json_object_get(rep, "ndsa"),
+							     "level_if_attested")));
+	json_t *log = json_object_get(rep, "log"), *m = json_object_get(log, "merkle");
+	printf("event log: %lld events, Merkle tree size %lld, root %s\n",
+	       (long long)json_integer_value(json_object_get(log, "events")),
+	       (long long)json_integer_value(json_object_get(m, "tree_size")),
+	       json_string_value(json_object_get(m, "root")));
 	printf("report written to '%s': open '%s/index.html' in a browser%s\n", a->out, a->out,
 	       a->sign ? "; manifest signed (MANIFEST-sha256.txt.sig)" : "");
+	json_decref(rep);
 	return CLI_EXIT_OK;
 }
 

@@ -35,6 +35,8 @@ check_rc 1 "refused deposit" -- "$CUSTOS" ingest -r "$R" --id gamma "$SCRATCH/ba
 check_rc 2 "report needs --out" -- "$CUSTOS" report -r "$R"
 check_rc 0 "report" -- "$CUSTOS" report -r "$R" --out "$SCRATCH/rep1"
 check_grep "index.html" "$SCRATCH/out" "report says where to open it"
+check_grep "^2 objects, 5 files; 100.00% of file copies" "$SCRATCH/out" "report summary line"
+check_grep "Merkle tree size $(sqlite3 "$R/custos.db" "SELECT COUNT(*) FROM events")," "$SCRATCH/out" "summary states the tree size"
 check_rc 2 "report into a non-empty folder" -- "$CUSTOS" report -r "$R" --out "$SCRATCH/rep1"
 for f in index.html report.json findings.csv events.xml MANIFEST-sha256.txt; do
 	[ -s "$SCRATCH/rep1/$f" ] && ok || bad "report lacks $f"
