@@ -259,7 +259,10 @@ static void head(struct strbuf *b, json_t *rep)
 	strbuf_addf(b, " by ");
 	val(b, json_object_get(rep, "generator"));
 	strbuf_addf(b, " &#183; period from ");
-	val(b, rjson_get(rep, "period/since"));
+	if (json_is_string(rjson_get(rep, "period/since")))
+		val(b, rjson_get(rep, "period/since"));
+	else
+		strbuf_addf(b, "the first record");
 	strbuf_addf(b, " to ");
 	val(b, rjson_get(rep, "period/until"));
 	strbuf_addf(b, "<br>Policy in force: <b>");
