@@ -30,6 +30,14 @@ int cmd_show(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_identify(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
+
+/* `custos log prove` / `custos log consistency` (cli/cmd_report.c): call
+ * with cmd_log's own ARGC/ARGV; the word prove/consistency, the EVENT or
+ * report folder and -r/--pubkey may appear in any order. */
+int report_cmd_log_prove(int argc, char **argv);
+int report_cmd_log_consistency(int argc, char **argv);
 
 extern const char cmd_bag_usage[];
 extern const char cmd_export_usage[];
@@ -42,5 +50,7 @@ extern const char cmd_show_usage[];
 extern const char cmd_validate_usage[];
 extern const char cmd_identify_usage[];
 extern const char cmd_policy_usage[];
+extern const char cmd_report_usage[];
+extern const char cmd_keygen_usage[];
 
 #endif

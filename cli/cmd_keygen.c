@@ -1,0 +1,46 @@
+/*
+ * cli/cmd_keygen.c - `custos keygen --out PREFIX`: an Ed25519 key pair
+ * for signing reports (PREFIX.pem private, mode 0600; PREFIX.pub public).
+ */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "audit/sign.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/exit.h"
+
+const char cmd_keygen_usage[] =
+	"usage: custos keygen --out PREFIX\n"
+	"\n"
+	"Make an Ed25519 key pair for signing reports: PREFIX.pem (the private\n"
+	"key, PKCS#8 PEM, readable only by you) and PREFIX.pub (the public key,\n"
+	"PEM, to give to auditors). Neither file may exist. The same keys can be\n"
+	"made with: openssl genpkey -algorithm ed25519 -out PREFIX.pem &&\n"
+	"openssl pkey -in PREFIX.pem -pubout -out PREFIX.pub\n";
+
+int cmd_keygen(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *out = NULL;
+	struct custos_err err;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c != 'o')
+			return cli_usage_error(cmd_keygen_usage, "bad option");
+		out = optarg;
+	}
+	if (!out || optind != argc)
+		return cli_usage_error(cmd_keygen_usage, "keygen takes --out PREFIX only");
+	err_clear(&err);
+	if (sign_keygen(out, &err) < 0)
+		return cli_fail(&err);
+	printf("wrote '%s.pem' (private key, keep it secret) and '%s.pub' (public key)\n",
+	       out, out);
+	return CLI_EXIT_OK;
+}
