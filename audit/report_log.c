@@ -189,7 +189,7 @@ static int consistency(struct repo *r, const char *dir, FILE *to, bool *ok,
 {
 	struct merkle_hash *leaves, root, old, path[MERKLE_MAX_PATH];
 	char hex[2 * MERKLE_HASH + 1];
-	size_t m, n, np = 0;
+	size_t m = 0, n = 0, np = 0;
 	int rc = 0;
 
 	*ok = false;

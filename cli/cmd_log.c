@@ -16,10 +16,15 @@
 const char cmd_log_usage[] =
 	"usage: custos log [--object ID] [--since DATE] [--json] [-r REPO]\n"
 	"       custos log verify [-r REPO]\n"
+	"       custos log prove EVENT [-r REPO]\n"
+	"       custos log consistency OLD_REPORT_DIR [--pubkey KEY.pub] [-r REPO]\n"
 	"\n"
 	"Print the PREMIS event log (oldest first), or with 'verify' recompute\n"
 	"its hash chain: exit 1 naming the first event that was changed, removed\n"
-	"or inserted. DATE is YYYY-MM-DD or a full ISO 8601 UTC time.\n";
+	"or inserted. DATE is YYYY-MM-DD or a full ISO 8601 UTC time.\n"
+	"'prove EVENT' prints and checks an RFC 9162 inclusion proof of one event\n"
+	"(uuid or number) in the Merkle tree over the log; 'consistency DIR'\n"
+	"proves the log only grew since the earlier report in DIR.\n";
 
 static int row(void *arg, int n, const char *const *v, const char *const *names)
 {
@@ -85,6 +90,12 @@ int cmd_log(int argc, char **argv)
 	json_t *arr = NULL;
 	int c, rc, json = 0, do_verify = 0;
 
+	for (int i = 1; i < argc; i++) {            /* subcommands with their own options */
+		if (!strcmp(argv[i], "prove"))
+			return report_cmd_log_prove(argc, argv);
+		if (!strcmp(argv[i], "consistency"))
+			return report_cmd_log_consistency(argc, argv);
+	}
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "r:", longopts, NULL)) != -1) {
 		switch (c) {

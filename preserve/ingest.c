@@ -324,6 +324,31 @@ static int start_intent(struct ingest_ctx *cx, struct custos_err *err)
 	return 0;
 }
 
+/* A refused deposit is an event too: auditors see what was turned away. */
+static void log_refusal(struct ingest_ctx *cx)
+{
+	const struct report *rep = &cx->res->refusal;
+	const char *first = "";
+	char d[1200];
+	struct custos_err ignored;
+	struct catalog_event e = {
+		.type = cx->kind == INGEST_BAG_DIR || cx->kind == INGEST_BAG_ARCHIVE ?
+			"val" : "ing",
+		.outcome = "fai", .detail = d,
+	};
+
+	for (size_t i = 0; i < rep->count && !*first; i++)
+		if (rep->items[i].severity == REPORT_ERROR)
+			first = rep->items[i].message;
+	snprintf(d, sizeof(d), "deposit '%s' refused, nothing stored: %zu problem%s, first: %s",
+		 cx->src, rep->errors, rep->errors == 1 ? "" : "s", first);
+	if (catalog_begin(cx->r->cat, &ignored) == 0) {
+		if (catalog_event_add(cx->r->cat, &e, NULL, &ignored) < 0 ||
+		    catalog_commit(cx->r->cat, &ignored) < 0)
+			catalog_rollback(cx->r->cat);
+	}
+}
+
 /* Undo a failed attempt before registration; log that it failed. */
 static void roll_back(struct ingest_ctx *cx, const struct custos_err *why)
 {
@@ -338,10 +363,12 @@ static void roll_back(struct ingest_ctx *cx, const struct custos_err *why)
 	location_remove(cx->r->locs[0], cx->dest, &ignored);
 	if (catalog_begin(c, &ignored) == 0) {
 		if (catalog_intent_remove(c, cx->txid, &ignored) < 0 ||
-		    catalog_event_add(c, &e, NULL, &ignored) < 0 ||
+		    (!cx->refused && catalog_event_add(c, &e, NULL, &ignored) < 0) ||
 		    catalog_commit(c, &ignored) < 0)
 			catalog_rollback(c);
 	}
+	if (cx->refused)                 /* the deposit failed its own manifests */
+		log_refusal(cx);
 }
 
 static int store_version(struct ingest_ctx *cx, struct custos_err *err)
@@ -418,31 +445,6 @@ static int replicate_all(struct ingest_ctx *cx, struct custos_err *err)
 		return -1;
 	}
 	return 0;
-}
-
-/* A refused deposit is an event too: auditors see what was turned away. */
-static void log_refusal(struct ingest_ctx *cx)
-{
-	const struct report *rep = &cx->res->refusal;
-	const char *first = "";
-	char d[1200];
-	struct custos_err ignored;
-	struct catalog_event e = {
-		.type = cx->kind == INGEST_BAG_DIR || cx->kind == INGEST_BAG_ARCHIVE ?
-			"val" : "ing",
-		.outcome = "fai", .detail = d,
-	};
-
-	for (size_t i = 0; i < rep->count && !*first; i++)
-		if (rep->items[i].severity == REPORT_ERROR)
-			first = rep->items[i].message;
-	snprintf(d, sizeof(d), "deposit '%s' refused, nothing stored: %zu problem%s, first: %s",
-		 cx->src, rep->errors, rep->errors == 1 ? "" : "s", first);
-	if (catalog_begin(cx->r->cat, &ignored) == 0) {
-		if (catalog_event_add(cx->r->cat, &e, NULL, &ignored) < 0 ||
-		    catalog_commit(cx->r->cat, &ignored) < 0)
-			catalog_rollback(cx->r->cat);
-	}
 }
 
 int repo_ingest(struct repo *r, const char *src, const struct ingest_opts *o,
