@@ -19,6 +19,7 @@ extern const unsigned custos_command_count;
 
 const struct command *command_find(const char *name);
 
+int cmd_audit(int argc, char **argv);
 int cmd_bag(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_init(int argc, char **argv);
@@ -31,6 +32,7 @@ int cmd_validate(int argc, char **argv);
 int cmd_identify(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 
+extern const char cmd_audit_usage[];
 extern const char cmd_bag_usage[];
 extern const char cmd_export_usage[];
 extern const char cmd_init_usage[];

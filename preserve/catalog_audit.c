@@ -114,11 +114,10 @@ static int file_row(sqlite3_stmt *st, struct catalog_audit_file *f)
 	f->pending = sqlite3_column_int(st, 3) != 0;
 	f->last_verified = dup_col(st, 4);
 	for (int a = 0; a < DIGEST_COUNT; a++) {
-		const unsigned char *h = sqlite3_column_text(st, 5 + a);
-
-		if (!h || strlen((const char *)h) >= DIGEST_HEX_MAX)
+		if (sqlite3_column_type(st, 5 + a) == SQLITE_NULL)
 			continue;
-		memcpy(f->hex[a], h, strlen((const char *)h) + 1);
+		if (!(f->hex[a] = dup_col(st, 5 + a)))
+			return -1;
 		f->mask |= DIGEST_BIT(a);
 	}
 	return f->path ? 0 : -1;
@@ -179,6 +178,8 @@ void catalog_audit_files_free(struct catalog_audit_file *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(v[i].path);
 		free(v[i].last_verified);
+		for (int a = 0; a < DIGEST_COUNT; a++)
+			free(v[i].hex[a]);
 	}
 	free(v);
 }

@@ -38,7 +38,7 @@ struct catalog_audit_file {
 	char *path;               /* "data/..." */
 	uint64_t size;
 	digest_mask mask;         /* which digests the catalog holds */
-	char hex[DIGEST_COUNT][DIGEST_HEX_MAX];
+	char *hex[DIGEST_COUNT];  /* lower-case hex; NULL when absent */
 	bool pending;             /* not yet verified in the copy's cycle */
 	char *last_verified;      /* NULL if never checked on its own */
 };

@@ -1,0 +1,188 @@
+/*
+ * audit/run.c - one audit run: record its start, take the selected copies
+ * oldest verification first, audit each (the catalog write for a copy
+ * happens as soon as it is done, so an interrupted run keeps its
+ * progress), stop when the byte or time budget is spent, repair when
+ * asked or when the policy says auto (auditing the sibling copies a
+ * repair needs first), and record the run's end.
+ */
+#include "audit/audit_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/pool.h"
+
+static void iso_before(char out[32], int64_t seconds)
+{
+	time_t t = time(NULL) - (time_t)seconds;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int loc_index(const struct repo *r, int64_t location_id, size_t *out)
+{
+	for (size_t i = 0; i < r->nlocs; i++)
+		if (r->loc_ids[i] == location_id) {
+			*out = i;
+			return 0;
+		}
+	return -1;
+}
+
+struct done_list {
+	struct audit_done *v;
+	size_t n, cap;
+};
+
+static bool was_done(const struct done_list *dl, int64_t copy_id)
+{
+	for (size_t i = 0; i < dl->n; i++)
+		if (dl->v[i].copy_id == copy_id)
+			return true;
+	return false;
+}
+
+/* Audit one copy and remember it. */
+static int audit_one(struct audit_ctx *a, const struct catalog_audit_copy *cp,
+		     struct done_list *dl, struct custos_err *err)
+{
+	struct audit_copy c = { .a = a, .cp = cp };
+	struct audit_done *d;
+	int rc;
+
+	if (loc_index(a->r, cp->location_id, &c.loc) < 0)
+		return 0;            /* a location the policy no longer has */
+	if (dl->n == dl->cap) {
+		size_t ncap = dl->cap ? 2 * dl->cap : 16;
+		struct audit_done *g = realloc(dl->v, ncap * sizeof(*g));
+
+		if (!g)
+			return err_nomem(err);
+		dl->v = g;
+		dl->cap = ncap;
+	}
+	rc = audit_copy_verify(&c, err);
+	if (rc == 0)
+		rc = audit_copy_record(&c, err);
+	if (rc == 0) {
+		d = &dl->v[dl->n];
+		memset(d, 0, sizeof(*d));
+		if (!(d->ident = strdup(cp->ident)))
+			rc = err_nomem(err);
+		else {
+			dl->n++;
+			d->copy_id = cp->copy_id;
+			d->version_id = cp->version_id;
+			d->version = cp->version;
+			d->loc = c.loc;
+			d->cycle = cp->cycle;
+			d->available = !c.unavailable;
+			d->tags_ok = c.tags_ok && !c.unavailable;
+			d->nfindings = a->res->nfindings - c.first_finding;
+			memcpy(d->fix_uuid, c.fix_uuid, sizeof(d->fix_uuid));
+		}
+	}
+	audit_copy_release(&c);
+	return rc;
+}
+
+/* Audit the not yet audited copies of the version of D (repair sources). */
+static int audit_siblings(struct audit_ctx *a, size_t di, struct done_list *dl,
+			  struct custos_err *err)
+{
+	struct catalog_audit_copy *v = NULL;
+	size_t n = 0;
+	char *ident = strdup(dl->v[di].ident);
+	int64_t vid = dl->v[di].version_id;
+	int rc = 0;
+
+	if (!ident)
+		return err_nomem(err);
+	if (catalog_audit_copies(a->r->cat, ident, NULL, &v, &n, err) < 0)
+		rc = -1;
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		if (v[i].version_id == vid && !was_done(dl, v[i].copy_id))
+			rc = audit_one(a, &v[i], dl, err);
+	catalog_audit_copies_free(v, n);
+	free(ident);
+	return rc;
+}
+
+static int repair_all(struct audit_ctx *a, struct done_list *dl,
+		      struct custos_err *err)
+{
+	size_t n = dl->n;
+
+	for (size_t i = 0; i < n; i++)
+		if (dl->v[i].nfindings && dl->v[i].available &&
+		    audit_siblings(a, i, dl, err) < 0)
+			return -1;
+	for (size_t i = 0; i < dl->n; i++)
+		if (dl->v[i].nfindings && dl->v[i].available &&
+		    audit_copy_repair(a, &dl->v[i], dl->v, dl->n, err) < 0)
+			return -1;
+	return 0;
+}
+
+static int run_copies(struct audit_ctx *a, struct done_list *dl,
+		      struct custos_err *err)
+{
+	const struct audit_opts *o = a->o;
+	struct catalog_audit_copy *v = NULL;
+	char due[32];
+	size_t n = 0;
+	int rc = 0;
+
+	iso_before(due, a->r->policy->interval_seconds);
+	if (catalog_audit_copies(a->r->cat, o->select == AUDIT_ID ? o->id : NULL,
+				 o->select == AUDIT_DUE ? due : NULL, &v, &n, err) < 0)
+		return -1;
+	if (o->select == AUDIT_ID && n == 0) {
+		rc = err_set(err, CUSTOS_EUSAGE, NULL, "no object '%s' in the repository",
+			     o->id);
+		goto out;
+	}
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (a->stop || a->res->budget_reached)
+			break;
+		rc = audit_one(a, &v[i], dl, err);
+	}
+	if (rc == 0 && (o->repair || a->r->policy->repair == POLICY_REPAIR_AUTO))
+		rc = repair_all(a, dl, err);
+out:
+	catalog_audit_copies_free(v, n);
+	return rc;
+}
+
+int audit_run(struct repo *r, const struct audit_opts *o,
+	      struct audit_result *res, struct custos_err *err)
+{
+	struct audit_ctx a = { .r = r, .o = o, .res = res };
+	struct done_list dl = { 0 };
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	pthread_mutex_init(&a.lock, NULL);
+	catalog_now(a.started);
+	a.t0 = audit_clock();
+	a.deadline = o->budget_seconds > 0 ? a.t0 + (double)o->budget_seconds : 0;
+	a.budget_left = o->budget_bytes ? o->budget_bytes : UINT64_MAX;
+	a.rng = o->seed ? o->seed : (uint64_t)time(NULL) * 2654435761u + 1;
+	a.workers = o->jobs ? o->jobs : pool_default_workers();
+	rc = audit_run_record_start(&a, err);
+	if (rc == 0)
+		rc = run_copies(&a, &dl, err);
+	res->seconds = audit_clock() - a.t0;
+	if (res->run && audit_run_record_end(&a, rc < 0 ? NULL : err) < 0 && rc == 0)
+		rc = -1;
+	for (size_t i = 0; i < dl.n; i++)
+		free(dl.v[i].ident);
+	free(dl.v);
+	pthread_mutex_destroy(&a.lock);
+	return rc;
+}
