@@ -53,6 +53,7 @@ struct audit_copy {
 	size_t *slice;            /* indices to read, in order */
 	size_t nslice;
 	size_t first_finding;     /* index into res->findings */
+	size_t sample_only;       /* >0: read only this many random files */
 	bool unavailable;
 	bool tags_ok;
 	char fix_uuid[40];        /* this run's fixity event of the copy */
@@ -112,6 +113,8 @@ int audit_copy_tags(struct audit_copy *c, const char *const *listing,
 /* select.c: choose the files of C to read within the budget, plus the
  * policy's random sample. */
 int audit_copy_select(struct audit_copy *c, struct custos_err *err);
+/* How many of N files the sample takes: each with the policy's share. */
+size_t audit_sample_count(struct audit_ctx *a, uint64_t n);
 
 /* evidence.c: the copy's fixity event and file checks (one transaction). */
 int audit_copy_record(struct audit_copy *c, struct custos_err *err);

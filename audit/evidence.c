@@ -81,9 +81,9 @@ int audit_copy_record(struct audit_copy *c, struct custos_err *err)
 		strbuf_addf(&detail, "storage unavailable, %zu files not checked",
 			    c->nfiles);
 	else
-		strbuf_addf(&detail, "%d of %zu files read (%s and every other catalog"
+		strbuf_addf(&detail, "%s%d of %zu files read (%s and every other catalog"
 			    " digest), completeness and tag files checked",
-			    count_read(c), c->nfiles,
+			    c->sample_only ? "random sample, " : "", count_read(c), c->nfiles,
 			    digest_name(a->r->policy->audit_alg));
 	for (size_t i = c->first_finding; i < a->res->nfindings; i++)
 		note_finding(&note, &a->res->findings[i]);

@@ -47,11 +47,11 @@ static bool was_done(const struct done_list *dl, int64_t copy_id)
 	return false;
 }
 
-/* Audit one copy and remember it. */
+/* Audit one copy (only SAMPLE random files if > 0) and remember it. */
 static int audit_one(struct audit_ctx *a, const struct catalog_audit_copy *cp,
-		     struct done_list *dl, struct custos_err *err)
+		     size_t sample, struct done_list *dl, struct custos_err *err)
 {
-	struct audit_copy c = { .a = a, .cp = cp };
+	struct audit_copy c = { .a = a, .cp = cp, .sample_only = sample };
 	struct audit_done *d;
 	int rc;
 
@@ -107,7 +107,7 @@ static int audit_siblings(struct audit_ctx *a, size_t di, struct done_list *dl,
 		rc = -1;
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		if (v[i].version_id == vid && !was_done(dl, v[i].copy_id))
-			rc = audit_one(a, &v[i], dl, err);
+			rc = audit_one(a, &v[i], 0, dl, err);
 	catalog_audit_copies_free(v, n);
 	free(ident);
 	return rc;
@@ -127,6 +127,30 @@ static int repair_all(struct audit_ctx *a, struct done_list *dl,
 		    audit_copy_repair(a, &dl->v[i], dl->v, dl->n, err) < 0)
 			return -1;
 	return 0;
+}
+
+/* The policy's random sample from the copies that were not due. */
+static int sample_rest(struct audit_ctx *a, struct done_list *dl,
+		       struct custos_err *err)
+{
+	struct catalog_audit_copy *v = NULL;
+	size_t n = 0;
+	int rc = 0;
+
+	if (a->r->policy->sample <= 0 || a->stop || a->res->budget_reached)
+		return 0;
+	if (catalog_audit_copies(a->r->cat, NULL, NULL, &v, &n, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n && rc == 0 && !a->stop && !a->res->budget_reached; i++) {
+		size_t k;
+
+		if (was_done(dl, v[i].copy_id) ||
+		    !(k = audit_sample_count(a, v[i].files)))
+			continue;
+		rc = audit_one(a, &v[i], k, dl, err);
+	}
+	catalog_audit_copies_free(v, n);
+	return rc;
 }
 
 static int run_copies(struct audit_ctx *a, struct done_list *dl,
@@ -150,8 +174,10 @@ static int run_copies(struct audit_ctx *a, struct done_list *dl,
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		if (a->stop || a->res->budget_reached)
 			break;
-		rc = audit_one(a, &v[i], dl, err);
+		rc = audit_one(a, &v[i], 0, dl, err);
 	}
+	if (rc == 0 && o->select == AUDIT_DUE)
+		rc = sample_rest(a, dl, err);
 	if (rc == 0 && (o->repair || a->r->policy->repair == POLICY_REPAIR_AUTO))
 		rc = repair_all(a, dl, err);
 out:

@@ -2,12 +2,13 @@
  * audit/select.c - which files of a copy this run reads: the files not yet
  * verified in the copy's cycle, oldest verification first, while the byte
  * budget lasts (a run always makes progress: its first file is read even
- * if larger than the budget); then the policy's sample share of other
- * files, picked at random, as extra checks that do not count for the cycle.
+ * if larger than the budget); then the policy's sample: each other file
+ * with probability `sample`, as extra checks that do not count for the
+ * cycle. Copies that are not due get the same sample (run.c), so the
+ * expected number of extra files per run is sample x all files.
  */
 #include "audit/audit_internal.h"
 
-#include <math.h>
 #include <stdlib.h>
 
 static uint64_t next_random(struct audit_ctx *a)
@@ -40,14 +41,25 @@ static bool take(struct audit_copy *c, size_t i)
 	return true;
 }
 
+size_t audit_sample_count(struct audit_ctx *a, uint64_t n)
+{
+	double share = a->r->policy->sample;
+	size_t k = 0;
+
+	if (share <= 0)
+		return 0;
+	for (uint64_t i = 0; i < n; i++)
+		k += (double)(next_random(a) >> 11) / 9007199254740992.0 < share;
+	return k;
+}
+
 static void sample(struct audit_copy *c)
 {
-	double share = c->a->r->policy->sample;
 	size_t want, pool = 0, *cand;
 
-	if (share <= 0 || c->nfiles == 0)
+	want = c->sample_only ? c->sample_only : audit_sample_count(c->a, c->nfiles);
+	if (want == 0 || c->nfiles == 0)
 		return;
-	want = (size_t)ceil(share * (double)c->nfiles);
 	if (!(cand = malloc(c->nfiles * sizeof(*cand))))
 		return;        /* the sample is extra: skipping it loses nothing due */
 	for (size_t i = 0; i < c->nfiles; i++)
@@ -67,7 +79,7 @@ static void sample(struct audit_copy *c)
 int audit_copy_select(struct audit_copy *c, struct custos_err *err)
 {
 	(void)err;
-	for (size_t i = 0; i < c->nfiles; i++) {
+	for (size_t i = 0; !c->sample_only && i < c->nfiles; i++) {
 		if (!c->files[i].pending)
 			break;              /* pending files come first */
 		if (c->mark[i] != MARK_NONE)

@@ -42,6 +42,7 @@ static int copy_row(sqlite3_stmt *st, struct catalog_audit_copy *cp)
 	cp->cycle = sqlite3_column_int64(st, 5);
 	cp->status = dup_col(st, 6);
 	cp->last_verified = dup_col(st, 7);
+	cp->files = (uint64_t)sqlite3_column_int64(st, 8);
 	return cp->ident && cp->status &&
 	       (cp->last_verified || sqlite3_column_type(st, 7) == SQLITE_NULL) ? 0 : -1;
 }
@@ -52,7 +53,7 @@ int catalog_audit_copies(struct catalog *c, const char *ident,
 {
 	static const char sql[] =
 		"SELECT c.id, c.version_id, c.location_id, o.ident, v.number,"
-		" c.cycle, c.status, c.last_verified FROM copies c"
+		" c.cycle, c.status, c.last_verified, v.files FROM copies c"
 		" JOIN versions v ON v.id = c.version_id"
 		" JOIN objects o ON o.id = v.object_id"
 		" WHERE (?1 IS NULL OR o.ident = ?1) AND (?2 IS NULL OR"

@@ -22,6 +22,7 @@ struct catalog_audit_copy {
 	int64_t cycle;            /* the copy's current verification cycle */
 	char *status;             /* "ok", "damaged", ... */
 	char *last_verified;      /* NULL if never */
+	uint64_t files;           /* payload files of the version */
 };
 
 /* Which copies: every copy (IDENT NULL, DUE_BEFORE NULL), the copies of

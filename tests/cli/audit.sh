@@ -163,4 +163,18 @@ f2=$(jget '$.checked.files')
 [ $((f1 + f2)) = 22 ] && ok || bad "interrupted --all then --all read $f1 + $f2 files, want 22"
 
 check_rc 0 "log verify" -- "$CUSTOS" log verify -r "$R"
+
+# the policy's sample: extra random files from copies that are not due,
+# which do not count for (or close) a cycle
+R2=$SCRATCH/repo2
+sed 's/^sample = 0 /sample = 1 /' "$(dirname "$0")/../../policies/default.ini" >"$SCRATCH/sample.ini"
+check_rc 0 "init sample" -- "$CUSTOS" init "$R2" --policy "$SCRATCH/sample.ini"
+check_rc 0 "ingest sample" -- "$CUSTOS" ingest -r "$R2" --id mine "$SCRATCH/mine"
+check_rc 0 "sample cycle" -- "$CUSTOS" audit -r "$R2" --all
+before=$(sqlite3 "$R2/custos.db" "SELECT group_concat(last_verified || cycle) FROM copies")
+check_rc 0 "sample run" -- "$CUSTOS" audit -r "$R2" --due --json
+[ "$(jget '$.checked.files')" = 8 ] && ok || bad "sample 1 read $(jget '$.checked.files') files, want 8"
+[ "$(sqlite3 "$R2/custos.db" "SELECT group_concat(last_verified || cycle) FROM copies")" = "$before" ] && ok || bad "a sample changed the cycle"
+sqlite3 "$R2/custos.db" "SELECT record FROM events WHERE type = 'fix' ORDER BY id DESC LIMIT 1" >"$SCRATCH/ev"
+check_grep 'random sample, 4 of 4 files' "$SCRATCH/ev" "sample event"
 report_done
