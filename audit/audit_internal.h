@@ -26,7 +26,8 @@ struct audit_ctx {
 	uint64_t budget_left;     /* UINT64_MAX: none */
 	uint64_t rng;             /* xorshift state for the sample */
 	unsigned workers;
-	pthread_mutex_t lock;     /* res, bytes_read */
+	pthread_mutex_t lock;     /* res, bytes_read, budget, rng, stop */
+	pthread_mutex_t catlock;  /* the catalog connection */
 	uint64_t bytes_read;      /* for the rate limit */
 	bool stop;                /* the time budget ran out */
 };
@@ -65,7 +66,12 @@ double audit_clock(void);
 int audit_add_finding(struct audit_ctx *a, const struct audit_copy *c,
 		      const char *path, enum audit_state s, const char *expected,
 		      const char *actual, const char *why);
-struct audit_finding *audit_last_finding(struct audit_ctx *a);
+/* The same for a move to MOVED_TO; CANDS (N >= 2) when ambiguous. */
+int audit_add_move(struct audit_ctx *a, const struct audit_copy *c,
+		   const char *path, const char *hex, const char *why,
+		   const char *moved_to, const char *const *cands, size_t n);
+/* True if finding F is about copy C. */
+bool audit_finding_of(const struct audit_finding *f, const struct audit_copy *c);
 
 /* read.c: read RELPATH of L once, computing every digest in MASK, at the
  * run's rate. 0, 1 if absent, -1 with *err (unreadable). */

@@ -61,15 +61,17 @@ static int count_read(const struct audit_copy *c)
 	return n;
 }
 
+static int transact(struct audit_copy *c, const struct catalog_event *e,
+		    size_t nf, const char *now, struct custos_err *err);
+
 int audit_copy_record(struct audit_copy *c, struct custos_err *err)
 {
 	struct audit_ctx *a = c->a;
-	size_t nf = a->res->nfindings - c->first_finding;
+	size_t nf = 0;
 	struct catalog_event e = { .type = "fix", .object = c->cp->ident,
 				   .version = c->cp->version,
 				   .location = location_name(c->l) };
 	struct strbuf note, detail;
-	bool completed;
 	char now[32];
 	int rc = -1;
 
@@ -85,30 +87,47 @@ int audit_copy_record(struct audit_copy *c, struct custos_err *err)
 			    " digest), completeness and tag files checked",
 			    c->sample_only ? "random sample, " : "", count_read(c), c->nfiles,
 			    digest_name(a->r->policy->audit_alg));
+	pthread_mutex_lock(&a->lock);      /* other locations' copies append */
 	for (size_t i = c->first_finding; i < a->res->nfindings; i++)
-		note_finding(&note, &a->res->findings[i]);
+		if (audit_finding_of(&a->res->findings[i], c)) {
+			note_finding(&note, &a->res->findings[i]);
+			nf++;
+		}
+	pthread_mutex_unlock(&a->lock);
 	if (strbuf_check(&note, err) < 0 || strbuf_check(&detail, err) < 0)
 		goto out;
 	e.outcome = c->unavailable ? "war" : nf ? "fai" : "suc";
 	e.detail = detail.data;
 	e.outcome_note = nf ? note.data : NULL;
 	catalog_now(now);
+	pthread_mutex_lock(&a->catlock);
+	rc = transact(c, &e, nf, now, err);
+	pthread_mutex_unlock(&a->catlock);
+out:
+	strbuf_release(&note);
+	strbuf_release(&detail);
+	return rc;
+}
+
+/* The copy's file checks, fixity event and status in one transaction. */
+static int transact(struct audit_copy *c, const struct catalog_event *e,
+		    size_t nf, const char *now, struct custos_err *err)
+{
+	struct audit_ctx *a = c->a;
+	bool completed;
+
 	if (catalog_begin(a->r->cat, err) < 0)
-		goto out;
+		return -1;
 	if ((!c->unavailable && file_checks(c, err) < 0) ||
-	    catalog_event_add(a->r->cat, &e, c->fix_uuid, err) < 0 ||
+	    catalog_event_add(a->r->cat, e, c->fix_uuid, err) < 0 ||
 	    (!c->unavailable &&
 	     catalog_audit_copy_done(a->r->cat, c->cp->copy_id, nf ? "damaged" : "ok",
 				     now, &completed, err) < 0) ||
 	    catalog_commit(a->r->cat, err) < 0) {
 		catalog_rollback(a->r->cat);
-		goto out;
+		return -1;
 	}
-	rc = 0;
-out:
-	strbuf_release(&note);
-	strbuf_release(&detail);
-	return rc;
+	return 0;
 }
 
 int audit_run_record_start(struct audit_ctx *a, struct custos_err *err)

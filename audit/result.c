@@ -33,52 +33,96 @@ static void copy_hex(char *dst, const char *src)
 	dst[n] = '\0';
 }
 
-int audit_add_finding(struct audit_ctx *a, const struct audit_copy *c,
-		      const char *path, enum audit_state s, const char *expected,
-		      const char *actual, const char *why)
+static void free_finding(struct audit_finding *f)
+{
+	free(f->object);
+	free(f->path);
+	free(f->moved_to);
+	free(f->why);
+	for (size_t k = 0; k < f->ncandidates; k++)
+		free(f->candidates[k]);
+	free(f->candidates);
+}
+
+static int fill(struct audit_finding *f, const struct audit_copy *c,
+		const char *path, const char *why, const char *moved_to,
+		const char *const *cands, size_t n)
+{
+	f->object = strdup(c->cp->ident);
+	f->path = strdup(path);
+	f->why = why ? strdup(why) : NULL;
+	f->moved_to = moved_to ? strdup(moved_to) : NULL;
+	if (!f->object || !f->path || (why && !f->why) || (moved_to && !f->moved_to))
+		return -1;
+	if (n && !(f->candidates = calloc(n, sizeof(char *))))
+		return -1;
+	for (; f->ncandidates < n; f->ncandidates++)
+		if (!(f->candidates[f->ncandidates] = strdup(cands[f->ncandidates])))
+			return -1;
+	return 0;
+}
+
+/* Append F (taking ownership, freeing it on failure). */
+static int append(struct audit_ctx *a, struct audit_finding *f)
 {
 	struct audit_result *res = a->res;
-	struct audit_finding *f;
-	int rc = 0;
+	int rc = -1;
 
 	pthread_mutex_lock(&a->lock);
 	if (res->nfindings == res->capfindings) {
 		size_t ncap = res->capfindings ? 2 * res->capfindings : 16;
 		struct audit_finding *g = realloc(res->findings, ncap * sizeof(*g));
 
-		if (!g) {
-			rc = -1;
+		if (!g)
 			goto out;
-		}
 		res->findings = g;
 		res->capfindings = ncap;
 	}
-	f = &res->findings[res->nfindings];
-	memset(f, 0, sizeof(*f));
-	f->object = strdup(c->cp->ident);
-	f->path = strdup(path);
-	f->why = why ? strdup(why) : NULL;
-	if (!f->object || !f->path || (why && !f->why)) {
-		free(f->object);
-		free(f->path);
-		free(f->why);
-		rc = -1;
-		goto out;
-	}
-	f->version = c->cp->version;
-	f->loc = c->loc;
-	f->state = s;
-	copy_hex(f->expected, expected);
-	copy_hex(f->actual, actual);
-	res->nfindings++;
+	res->findings[res->nfindings++] = *f;
+	rc = 0;
 out:
 	pthread_mutex_unlock(&a->lock);
+	if (rc < 0)
+		free_finding(f);
 	return rc;
 }
 
-struct audit_finding *audit_last_finding(struct audit_ctx *a)
+int audit_add_move(struct audit_ctx *a, const struct audit_copy *c,
+		   const char *path, const char *hex, const char *why,
+		   const char *moved_to, const char *const *cands, size_t n)
 {
-	return a->res->nfindings ? &a->res->findings[a->res->nfindings - 1] : NULL;
+	struct audit_finding f = { .version = c->cp->version, .loc = c->loc,
+				   .state = moved_to ? AUDIT_MOVED : AUDIT_MISSING };
+
+	copy_hex(f.expected, hex);
+	copy_hex(f.actual, moved_to ? hex : NULL);
+	if (fill(&f, c, path, why, moved_to, cands, n) < 0) {
+		free_finding(&f);
+		return -1;
+	}
+	return append(a, &f);
+}
+
+int audit_add_finding(struct audit_ctx *a, const struct audit_copy *c,
+		      const char *path, enum audit_state s, const char *expected,
+		      const char *actual, const char *why)
+{
+	struct audit_finding f = { .version = c->cp->version, .loc = c->loc,
+				   .state = s };
+
+	copy_hex(f.expected, expected);
+	copy_hex(f.actual, actual);
+	if (fill(&f, c, path, why, NULL, NULL, 0) < 0) {
+		free_finding(&f);
+		return -1;
+	}
+	return append(a, &f);
+}
+
+bool audit_finding_of(const struct audit_finding *f, const struct audit_copy *c)
+{
+	return f->loc == c->loc && f->version == c->cp->version &&
+	       !strcmp(f->object, c->cp->ident);
 }
 
 static json_t *finding_json(const struct repo *r, const struct audit_finding *f)
@@ -135,17 +179,8 @@ json_t *audit_result_json(const struct repo *r, const struct audit_result *res)
 
 void audit_result_release(struct audit_result *res)
 {
-	for (size_t i = 0; i < res->nfindings; i++) {
-		struct audit_finding *f = &res->findings[i];
-
-		free(f->object);
-		free(f->path);
-		free(f->moved_to);
-		free(f->why);
-		for (size_t k = 0; k < f->ncandidates; k++)
-			free(f->candidates[k]);
-		free(f->candidates);
-	}
+	for (size_t i = 0; i < res->nfindings; i++)
+		free_finding(&res->findings[i]);
 	for (size_t i = 0; i < res->nrepairs; i++) {
 		free(res->repairs[i].object);
 		free(res->repairs[i].path);

@@ -1,6 +1,7 @@
 /*
  * audit/run.c - one audit run: record its start, take the selected copies
- * oldest verification first, audit each (the catalog write for a copy
+ * oldest verification first, one thread per location so that copies on
+ * different devices are read at once, audit each (the catalog write for a copy
  * happens as soon as it is done, so an interrupted run keeps its
  * progress), stop when the byte or time budget is spent, repair when
  * asked or when the policy says auto (auditing the sibling copies a
@@ -47,47 +48,133 @@ static bool was_done(const struct done_list *dl, int64_t copy_id)
 	return false;
 }
 
-/* Audit one copy (only SAMPLE random files if > 0) and remember it. */
-static int audit_one(struct audit_ctx *a, const struct catalog_audit_copy *cp,
-		     size_t sample, struct done_list *dl, struct custos_err *err)
+/* Remember copy C as audited (under the run's lock). */
+static int remember(struct audit_ctx *a, const struct audit_copy *c,
+		    struct done_list *dl)
 {
-	struct audit_copy c = { .a = a, .cp = cp, .sample_only = sample };
-	struct audit_done *d;
-	int rc;
+	struct audit_done d = { .copy_id = c->cp->copy_id,
+				.version_id = c->cp->version_id,
+				.version = c->cp->version, .loc = c->loc,
+				.cycle = c->cp->cycle, .available = !c->unavailable,
+				.tags_ok = c->tags_ok && !c->unavailable };
+	int rc = -1;
 
-	if (loc_index(a->r, cp->location_id, &c.loc) < 0)
-		return 0;            /* a location the policy no longer has */
+	memcpy(d.fix_uuid, c->fix_uuid, sizeof(d.fix_uuid));
+	if (!(d.ident = strdup(c->cp->ident)))
+		return -1;
+	pthread_mutex_lock(&a->lock);
+	for (size_t i = c->first_finding; i < a->res->nfindings; i++)
+		d.nfindings += audit_finding_of(&a->res->findings[i], c);
 	if (dl->n == dl->cap) {
 		size_t ncap = dl->cap ? 2 * dl->cap : 16;
 		struct audit_done *g = realloc(dl->v, ncap * sizeof(*g));
 
 		if (!g)
-			return err_nomem(err);
+			goto out;
 		dl->v = g;
 		dl->cap = ncap;
 	}
+	dl->v[dl->n++] = d;
+	rc = 0;
+out:
+	pthread_mutex_unlock(&a->lock);
+	if (rc < 0)
+		free(d.ident);
+	return rc;
+}
+
+/* Audit one copy (only SAMPLE random files if > 0) and remember it. */
+static int audit_one(struct audit_ctx *a, const struct catalog_audit_copy *cp,
+		     size_t sample, struct done_list *dl, struct custos_err *err)
+{
+	struct audit_copy c = { .a = a, .cp = cp, .sample_only = sample };
+	int rc;
+
+	if (loc_index(a->r, cp->location_id, &c.loc) < 0)
+		return 0;            /* a location the policy no longer has */
 	rc = audit_copy_verify(&c, err);
 	if (rc == 0)
 		rc = audit_copy_record(&c, err);
-	if (rc == 0) {
-		d = &dl->v[dl->n];
-		memset(d, 0, sizeof(*d));
-		if (!(d->ident = strdup(cp->ident)))
-			rc = err_nomem(err);
-		else {
-			dl->n++;
-			d->copy_id = cp->copy_id;
-			d->version_id = cp->version_id;
-			d->version = cp->version;
-			d->loc = c.loc;
-			d->cycle = cp->cycle;
-			d->available = !c.unavailable;
-			d->tags_ok = c.tags_ok && !c.unavailable;
-			d->nfindings = a->res->nfindings - c.first_finding;
-			memcpy(d->fix_uuid, c.fix_uuid, sizeof(d->fix_uuid));
+	if (rc == 0 && remember(a, &c, dl) < 0)
+		rc = err_nomem(err);
+	audit_copy_release(&c);
+	return rc;
+}
+
+static bool stopping(struct audit_ctx *a)
+{
+	bool stop;
+
+	pthread_mutex_lock(&a->lock);
+	stop = a->stop || a->res->budget_reached;
+	pthread_mutex_unlock(&a->lock);
+	return stop;
+}
+
+/* The copies of one location, audited in order on their own thread:
+ * copies on different devices are read at the same time. */
+struct lane {
+	struct audit_ctx *a;
+	const struct catalog_audit_copy *v;
+	size_t *idx, n;
+	struct done_list *dl;
+	int rc;
+	struct custos_err err;
+};
+
+static void *lane_main(void *arg)
+{
+	struct lane *ln = arg;
+
+	for (size_t i = 0; i < ln->n && ln->rc == 0 && !stopping(ln->a); i++)
+		ln->rc = audit_one(ln->a, &ln->v[ln->idx[i]], 0, ln->dl, &ln->err);
+	return NULL;
+}
+
+static int run_lanes(struct audit_ctx *a, const struct catalog_audit_copy *v,
+		     size_t n, struct done_list *dl, struct custos_err *err)
+{
+	size_t nl = a->r->nlocs;
+	struct lane *ln = calloc(nl + 1, sizeof(*ln));
+	pthread_t *th = calloc(nl + 1, sizeof(*th));
+	bool *started = calloc(nl + 1, sizeof(*started));
+	int rc = 0;
+
+	for (size_t l = 0; ln && l < nl; l++)
+		if (!(ln[l].idx = calloc(n + 1, sizeof(size_t))))
+			rc = -1;
+	if (!ln || !th || !started || rc < 0) {
+		rc = err_nomem(err);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t l;
+
+		if (loc_index(a->r, v[i].location_id, &l) == 0)
+			ln[l].idx[ln[l].n++] = i;
+	}
+	for (size_t l = 0; l < nl; l++) {
+		ln[l] = (struct lane){ .a = a, .v = v, .idx = ln[l].idx, .n = ln[l].n,
+				       .dl = dl };
+		if (ln[l].n && pthread_create(&th[l], NULL, lane_main, &ln[l]) == 0)
+			started[l] = true;
+		else if (ln[l].n)
+			lane_main(&ln[l]);
+	}
+	for (size_t l = 0; l < nl; l++) {
+		if (started[l])
+			pthread_join(th[l], NULL);
+		if (ln[l].rc < 0 && rc == 0) {
+			*err = ln[l].err;
+			rc = -1;
 		}
 	}
-	audit_copy_release(&c);
+out:
+	for (size_t l = 0; ln && l < nl; l++)
+		free(ln[l].idx);
+	free(ln);
+	free(th);
+	free(started);
 	return rc;
 }
 
@@ -141,7 +228,7 @@ static int sample_rest(struct audit_ctx *a, struct done_list *dl,
 		return 0;
 	if (catalog_audit_copies(a->r->cat, NULL, NULL, &v, &n, err) < 0)
 		return -1;
-	for (size_t i = 0; i < n && rc == 0 && !a->stop && !a->res->budget_reached; i++) {
+	for (size_t i = 0; i < n && rc == 0 && !stopping(a); i++) {
 		size_t k;
 
 		if (was_done(dl, v[i].copy_id) ||
@@ -171,11 +258,7 @@ static int run_copies(struct audit_ctx *a, struct done_list *dl,
 			     o->id);
 		goto out;
 	}
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		if (a->stop || a->res->budget_reached)
-			break;
-		rc = audit_one(a, &v[i], 0, dl, err);
-	}
+	rc = run_lanes(a, v, n, dl, err);
 	if (rc == 0 && o->select == AUDIT_DUE)
 		rc = sample_rest(a, dl, err);
 	if (rc == 0 && (o->repair || a->r->policy->repair == POLICY_REPAIR_AUTO))
@@ -194,6 +277,7 @@ int audit_run(struct repo *r, const struct audit_opts *o,
 
 	memset(res, 0, sizeof(*res));
 	pthread_mutex_init(&a.lock, NULL);
+	pthread_mutex_init(&a.catlock, NULL);
 	catalog_now(a.started);
 	a.t0 = audit_clock();
 	a.deadline = o->budget_seconds > 0 ? a.t0 + (double)o->budget_seconds : 0;
@@ -210,5 +294,6 @@ int audit_run(struct repo *r, const struct audit_opts *o,
 		free(dl.v[i].ident);
 	free(dl.v);
 	pthread_mutex_destroy(&a.lock);
+	pthread_mutex_destroy(&a.catlock);
 	return rc;
 }

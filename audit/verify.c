@@ -123,7 +123,29 @@ static int verify_one(void *ctx, size_t item, unsigned worker)
 	return 0;
 }
 
-/* Record the moves (or plain absence) of the missing files. */
+/* Record missing file F as moved to the extra M->match (and the others
+ * holding its content when ambiguous). */
+static int add_move(struct audit_copy *c, const struct catalog_audit_file *f,
+		    const struct audit_missing *m, const struct audit_extra *x)
+{
+	bool amb = audit_move_ambiguous(m);
+	const char **cands = NULL;
+	int rc;
+
+	if (amb && !(cands = calloc(m->ncand, sizeof(*cands))))
+		return -1;
+	for (size_t j = 0; amb && j < m->ncand; j++)
+		cands[j] = x[(size_t)m->match + j].path;
+	rc = audit_add_move(c->a, c, f->path, m->hex,
+			    amb ? "ambiguous: the same content is at several paths"
+				  " or belonged to several files" : NULL,
+			    x[m->match].path, cands, amb ? m->ncand : 0);
+	free(cands);
+	return rc;
+}
+
+/* Record the moves (or plain absence) of the missing files, then the
+ * extra files no move explains. */
 static int report_missing(struct audit_copy *c, struct audit_missing *m,
 			  size_t nm, const size_t *midx, struct audit_extra *x,
 			  size_t nx)
@@ -132,31 +154,14 @@ static int report_missing(struct audit_copy *c, struct audit_missing *m,
 		return -1;
 	for (size_t k = 0; k < nm; k++) {
 		const struct catalog_audit_file *f = &c->files[midx[k]];
-		struct audit_finding *fd;
-		bool amb = audit_move_ambiguous(&m[k]);
+		int rc;
 
-		if (m[k].match < 0) {
-			c->mark[midx[k]] = AUDIT_MISSING;
-			if (audit_add_finding(c->a, c, f->path, AUDIT_MISSING, m[k].hex,
-					      NULL, NULL) < 0)
-				return -1;
-			continue;
-		}
-		c->mark[midx[k]] = AUDIT_MOVED;
-		if (audit_add_finding(c->a, c, f->path, AUDIT_MOVED, m[k].hex, m[k].hex,
-				      amb ? "ambiguous: the same content is at several paths"
-					  " or belonged to several files" : NULL) < 0)
+		c->mark[midx[k]] = m[k].match < 0 ? AUDIT_MISSING : AUDIT_MOVED;
+		rc = m[k].match < 0 ?
+		     audit_add_move(c->a, c, f->path, m[k].hex, NULL, NULL, NULL, 0) :
+		     add_move(c, f, &m[k], x);
+		if (rc < 0)
 			return -1;
-		fd = audit_last_finding(c->a);
-		if (!(fd->moved_to = strdup(x[m[k].match].path)))
-			return -1;
-		if (!amb)
-			continue;
-		if (!(fd->candidates = calloc(m[k].ncand, sizeof(char *))))
-			return -1;
-		for (size_t j = 0; j < m[k].ncand; j++, fd->ncandidates++)
-			if (!(fd->candidates[j] = strdup(x[(size_t)m[k].match + j].path)))
-				return -1;
 	}
 	for (size_t k = 0; k < nx; k++)
 		if (!x[k].claimed &&
@@ -271,11 +276,18 @@ out:
 static int setup(struct audit_copy *c, struct custos_err *err)
 {
 	struct repo *r = c->a->r;
+	int rc;
 
 	c->l = r->locs[c->loc];
 	repo_version_path(c->vpath, sizeof(c->vpath), c->cp->ident, c->cp->version);
+	pthread_mutex_lock(&c->a->lock);
 	c->first_finding = c->a->res->nfindings;
-	if (catalog_audit_files(r->cat, c->cp->copy_id, &c->files, &c->nfiles, err) < 0)
+	c->a->res->copies++;
+	pthread_mutex_unlock(&c->a->lock);
+	pthread_mutex_lock(&c->a->catlock);
+	rc = catalog_audit_files(r->cat, c->cp->copy_id, &c->files, &c->nfiles, err);
+	pthread_mutex_unlock(&c->a->catlock);
+	if (rc < 0)
 		return -1;
 	c->mark = malloc(c->nfiles + 1);
 	c->sampled = calloc(c->nfiles + 1, sizeof(bool));
@@ -295,7 +307,6 @@ int audit_copy_verify(struct audit_copy *c, struct custos_err *err)
 
 	if (setup(c, err) < 0)
 		return -1;
-	c->a->res->copies++;
 	err_clear(&why);
 	if (location_check(c->l, &why) < 0)
 		return unavailable(c, &why) < 0 ? err_nomem(err) : 0;
@@ -305,8 +316,14 @@ int audit_copy_verify(struct audit_copy *c, struct custos_err *err)
 			return err_nomem(err);
 		return unavailable(c, &why) < 0 ? err_nomem(err) : 0;
 	}
-	if (completeness(c, &ls, err) < 0 || audit_copy_select(c, err) < 0)
+	if (completeness(c, &ls, err) < 0)
 		goto out;
+	pthread_mutex_lock(&c->a->lock);       /* the budget is the run's */
+	rc = audit_copy_select(c, err);
+	pthread_mutex_unlock(&c->a->lock);
+	if (rc < 0)
+		goto out;
+	rc = -1;
 	if (pool_run(c->a->workers, c->nslice, verify_one, c) < 0) {
 		err_nomem(err);
 		goto out;
