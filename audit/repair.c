@@ -18,6 +18,7 @@
 #include "core/fileio.h"
 #include "core/strbuf.h"
 #include "core/strmap.h"
+#include "preserve/manifest.h"
 
 #define QUARANTINE ".custos-quarantine"
 
@@ -218,6 +219,56 @@ static int add_repair(struct fixjob *j, const char *path, size_t from,
 	return 0;
 }
 
+/* After tag manifest NAME was restored from SRC: the tag files it lists
+ * that are absent from the damaged copy (a lost version folder) come from
+ * SRC too. Their bytes are checked against NAME. */
+static int restore_listed(struct fixjob *j, const char *name, size_t src,
+			  struct custos_err *err)
+{
+	struct location *l = j->a->r->locs[j->d->loc];
+	struct manifest m = { 0 };
+	struct report rep;
+	enum digest_alg alg;
+	char algname[32], *path = NULL, *text = NULL;
+	size_t len;
+	int rc = 0;
+
+	if (manifest_name_alg(name, "tagmanifest-", algname, sizeof(algname)) < 0 ||
+	    digest_from_name(&alg, algname) < 0 || asprintf(&path, "%s/%s", j->vpath, name) < 0)
+		return 0;
+	report_init(&rep);
+	if (audit_read_small(l, path, AUDIT_TAGFILE_MAX, &text, &len, NULL) == 0 &&
+	    manifest_parse(&m, name, alg, text, len, &rep) < 0)
+		rc = err_nomem(err);
+	for (size_t i = 0; rc == 0 && i < m.count; i++) {
+		char *p = NULL, kept[8] = "";
+		char *want[DIGEST_COUNT] = { 0 };
+		struct custos_err why;
+
+		if (asprintf(&p, "%s/%s", j->vpath, m.entries[i].path) < 0)
+			return err_nomem(err);
+		want[alg] = m.entries[i].digest;
+		if (location_exists(l, p, NULL) == 0) {
+			if (restore(j, src, m.entries[i].path, DIGEST_BIT(alg), want, kept,
+				    sizeof(kept), &why) == 0) {
+				strbuf_addf(&j->log, "%s (absent): restored from %s\n",
+					    m.entries[i].path, location_name(j->a->r->locs[src]));
+				if (add_repair(j, m.entries[i].path, src, kept) < 0)
+					rc = err_nomem(err);
+			} else {
+				strbuf_addf(&j->log, "%s (absent): NOT REPAIRED: %s\n",
+					    m.entries[i].path, why.msg);
+			}
+		}
+		free(p);
+	}
+	manifest_release(&m);
+	report_release(&rep);
+	free(text);
+	free(path);
+	return rc;
+}
+
 /* Repair one finding from the first good source. */
 static int fix_one(struct fixjob *j, struct audit_finding *f, struct audit_done *done,
 		   size_t n, struct custos_err *err)
@@ -251,6 +302,8 @@ static int fix_one(struct fixjob *j, struct audit_finding *f, struct audit_done 
 	}
 	if (!f->repaired)
 		goto failed;
+	if (!strncmp(f->path, "tagmanifest-", 12) && restore_listed(j, f->path, from, err) < 0)
+		return -1;
 	if (cf) {
 		j->checks[j->nchecks].file_id = cf->id;
 		j->checks[j->nchecks].state = "verified";
@@ -278,6 +331,8 @@ failed:
 	strbuf_addf(&j->log, "%s (%s): NOT REPAIRED: %s\n", f->path,
 		    audit_state_name(f->state),
 		    tried ? why.msg : "no copy verified in this run holds it intact");
+	free(f->why);
+	f->why = strdup(tried ? why.msg : "no copy verified in this run holds it intact");
 	return 0;
 }
 
@@ -349,13 +404,16 @@ int audit_copy_repair(struct audit_ctx *a, struct audit_done *d,
 			err_nomem(err);
 			goto out;
 		}
-	for (size_t i = 0; i < a->res->nfindings; i++) {
-		struct audit_finding *f = &a->res->findings[i];
+	/* strays first: a directory in the way of a file goes before the file */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < a->res->nfindings; i++) {
+			struct audit_finding *f = &a->res->findings[i];
 
-		if (is_mine(f, d) && repairable(f->state) && !f->repaired &&
-		    fix_one(&j, f, done, n, err) < 0)
-			goto out;
-	}
+			if (is_mine(f, d) && repairable(f->state) && !f->repaired &&
+			    (f->state == AUDIT_UNEXPECTED) == (pass == 0) &&
+			    fix_one(&j, f, done, n, err) < 0)
+				goto out;
+		}
 	rc = record(&j, err);
 out:
 	strbuf_release(&j.log);

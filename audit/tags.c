@@ -2,9 +2,11 @@
  * audit/tags.c - the copy's own bag metadata checked against the catalog
  * (authoritative) and the files: bagit.txt present, a payload manifest for
  * every algorithm the catalog holds listing exactly the catalog's files
- * with the catalog's digests, every tag manifest entry matching its tag
- * file, and bag-info's Payload-Oxum equal to the catalog's totals. One
- * tag-invalid finding per tag file, naming the first disagreement.
+ * with the catalog's digests, a tag manifest for each of those algorithms,
+ * every tag manifest entry matching its tag file, and bag-info's
+ * Payload-Oxum equal to the catalog's totals. One tag-invalid finding per
+ * tag file, naming the first disagreement; a file among the tag files that
+ * no tag manifest lists is unexpected.
  */
 #include "audit/audit_internal.h"
 
@@ -21,6 +23,7 @@ struct tagcheck {
 	struct strmap *reported;      /* tag files already found invalid */
 	struct strmap *present;       /* relative path -> non-NULL */
 	struct strmap *cat;           /* "data/..." -> catalog file */
+	struct strmap *tagged;        /* tag files some tag manifest lists */
 };
 
 static int problem(struct tagcheck *t, const char *path, const char *expected,
@@ -120,7 +123,8 @@ static int check_tagmanifest(struct tagcheck *t, const char *name,
 		const char *p = m.entries[i].path;
 		char *body = NULL, hex[DIGEST_HEX_MAX];
 		size_t blen;
-		int got = read_tag(t, p, &body, &blen, err);
+		int got = strmap_put(t->tagged, p, t) < 0 ? -1 :
+			  read_tag(t, p, &body, &blen, err);
 
 		if (got < 0) {
 			rc = -2;
@@ -172,6 +176,27 @@ static int check_oxum(struct tagcheck *t, struct custos_err *err)
 	return rc < 0 ? err_nomem(err) : 0;
 }
 
+/* A file among the tag files that no tag manifest lists is not the bag's:
+ * unexpected (custos's tag manifests cover every other tag file). */
+static int check_untagged(struct tagcheck *t, const char *const *listing,
+			  size_t n, struct custos_err *err)
+{
+	char name[32];
+
+	for (size_t i = 0; i < n; i++) {
+		const char *p = listing[i];
+
+		if (!audit_is_tag_file(p) || strmap_get(t->tagged, p) ||
+		    (!strchr(p, '/') &&
+		     manifest_name_alg(p, "tagmanifest-", name, sizeof(name)) == 0))
+			continue;
+		if (audit_add_finding(t->c->a, t->c, p, AUDIT_UNEXPECTED, NULL, NULL,
+				      "a tag file that no tag manifest lists") < 0)
+			return err_nomem(err);
+	}
+	return 0;
+}
+
 static int run_checks(struct tagcheck *t, const char *const *listing,
 		      size_t n, struct custos_err *err)
 {
@@ -182,9 +207,17 @@ static int run_checks(struct tagcheck *t, const char *const *listing,
 		return err_nomem(err);
 	for (size_t i = 0; i < t->c->nfiles; i++)
 		algs |= t->c->files[i].mask;
-	for (int a = 0; a < DIGEST_COUNT; a++)
-		if ((algs & DIGEST_BIT(a)) && check_manifest(t, (enum digest_alg)a, err) < 0)
+	for (int a = 0; a < DIGEST_COUNT; a++) {
+		char tm[64];
+
+		if (!(algs & DIGEST_BIT(a)))
+			continue;
+		if (check_manifest(t, (enum digest_alg)a, err) < 0)
 			return -1;
+		snprintf(tm, sizeof(tm), "tagmanifest-%s.txt", digest_name((enum digest_alg)a));
+		if (!strmap_get(t->present, tm) && problem(t, tm, NULL, NULL, "absent") < 0)
+			return err_nomem(err);
+	}
 	for (size_t i = 0; i < n; i++) {
 		char name[32];
 		enum digest_alg alg;
@@ -200,18 +233,19 @@ static int run_checks(struct tagcheck *t, const char *const *listing,
 		if (check_tagmanifest(t, listing[i], alg, err) < 0)
 			return -1;
 	}
-	return check_oxum(t, err);
+	return check_oxum(t, err) < 0 ? -1 : check_untagged(t, listing, n, err);
 }
 
 int audit_copy_tags(struct audit_copy *c, const char *const *listing,
 		    size_t nlisting, struct custos_err *err)
 {
 	struct tagcheck t = { .c = c, .reported = strmap_new(),
-			      .present = strmap_new(), .cat = strmap_new() };
+			      .present = strmap_new(), .cat = strmap_new(),
+			      .tagged = strmap_new() };
 	int rc = -1;
 
 	c->tags_ok = true;
-	if (!t.reported || !t.present || !t.cat)
+	if (!t.reported || !t.present || !t.cat || !t.tagged)
 		goto nomem;
 	for (size_t i = 0; i < nlisting; i++)
 		if (strmap_put(t.present, listing[i], (void *)listing[i]) < 0)
@@ -227,5 +261,6 @@ out:
 	strmap_free(t.reported);
 	strmap_free(t.present);
 	strmap_free(t.cat);
+	strmap_free(t.tagged);
 	return rc;
 }

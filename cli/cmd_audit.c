@@ -195,10 +195,10 @@ int cmd_audit(int argc, char **argv)
 			    !res.findings[i].repaired &&
 			    res.findings[i].state != AUDIT_UNAVAILABLE)
 				cli_errorf("LOSS: %s v%d '%s' in location '%s' could not be"
-					   " repaired: no intact copy verified in this run",
-					   res.findings[i].object, res.findings[i].version,
-					   res.findings[i].path,
-					   location_name(r->locs[res.findings[i].loc]));
+					   " repaired: %s", res.findings[i].object,
+					   res.findings[i].version, res.findings[i].path,
+					   location_name(r->locs[res.findings[i].loc]),
+					   res.findings[i].why ? res.findings[i].why : "?");
 		rc = exit_code(&res);
 		if (res.nfindings && ac.notify && notify(&ac, r, &res) < 0)
 			rc = CLI_EXIT_FAILED;

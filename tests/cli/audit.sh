@@ -119,6 +119,30 @@ rep_uuid=$(q "SELECT uuid FROM events WHERE type = 'rep' AND object = 'ex' ORDER
 [ "$(q "SELECT COUNT(*) FROM events WHERE type = 'fix' AND outcome LIKE '%suc' AND record LIKE '%$rep_uuid%'")" = 1 ] && ok || bad "no passing fixity check after the replication"
 check_consistent "$R" "after repair"
 
+# more damage: a lost tag manifest, a stray tag file, a lost bag-info, a
+# directory where a file was, a whole version folder gone; one repair run
+# fixes all of it
+check_rc 0 "ingest gone" -- "$CUSTOS" ingest -r "$R" --id gone "$SCRATCH/mine"
+rm "$S/ex/v1/tagmanifest-sha256.txt"
+echo x >"$S/ex/v1/metadata/extra.txt"
+rm "$S/mine/v1/bag-info.txt"
+rm "$S/mine/v1/data/a.txt" && mkdir "$S/mine/v1/data/a.txt" && echo y >"$S/mine/v1/data/a.txt/inner"
+rm -r "$S/gone/v1"
+check_rc 1 "more damage" -- "$CUSTOS" audit -r "$R" --all --json
+findings
+check_finding "secondary ex tagmanifest-sha256.txt tag-invalid -" "lost tag manifest"
+check_finding "secondary ex metadata/extra.txt unexpected -" "untagged tag file"
+check_finding "secondary mine bag-info.txt tag-invalid -" "lost bag-info"
+check_finding "secondary mine data/a.txt missing -" "file turned directory"
+check_finding "secondary mine data/a.txt/inner unexpected -" "file in the directory"
+check_finding "secondary gone data/sub/solo.txt missing -" "lost version: payload"
+check_finding "secondary gone bagit.txt tag-invalid -" "lost version: bagit.txt"
+grep -q primary "$SCRATCH/found" && bad "the intact primary has findings" || ok
+check_rc 1 "repair more" -- "$CUSTOS" audit -r "$R" --all --repair
+check_rc 0 "clean after more repair" -- "$CUSTOS" audit -r "$R" --all
+diff -r -x .custos-quarantine -x .custos-staging "$P" "$S" >/dev/null && ok || bad "copies differ after the second repair"
+check_consistent "$R" "after the second repair"
+
 # no good copy: the loss is reported, never 'repaired'
 echo rot >>"$P/mine/v1/data/sub/solo.txt"
 echo rot >>"$S/mine/v1/data/sub/solo.txt"
@@ -135,7 +159,7 @@ findings
 check_finding "secondary ex  storage-unavailable -" "unavailable ex"
 check_finding "secondary mine  storage-unavailable -" "unavailable mine"
 grep -q missing "$SCRATCH/found" && bad "unavailable storage reported as missing" || ok
-[ "$(jget '$.not_checked')" = 11 ] && ok || bad "not_checked $(jget '$.not_checked'), want 11"
+[ "$(jget '$.not_checked')" = 15 ] && ok || bad "not_checked $(jget '$.not_checked'), want 15"
 mv "$SCRATCH/away" "$S"
 
 # budget and resume: start a fresh cycle, then budget-limited runs until
@@ -152,7 +176,7 @@ while [ $runs -lt 10 ]; do
 	files=$((files + $(jget '$.checked.files'))) bytes=$((bytes + b)) runs=$((runs + 1))
 done
 [ $runs -ge 2 ] && ok || bad "the budget did not split the audit ($runs runs)"
-[ $files = 22 ] && ok || bad "budgeted runs read $files files, want 22 (each once)"
+[ $files = 30 ] && ok || bad "budgeted runs read $files files, want 30 (each once)"
 [ $bytes = "$total" ] && ok || bad "budgeted runs read $bytes bytes, want $total"
 [ "$(q "SELECT COUNT(*) FROM copies WHERE last_verified < '2001'")" = 0 ] && ok || bad "a copy's cycle did not complete"
 # an interrupted cycle resumes with --all too, oldest first
@@ -160,7 +184,7 @@ check_rc 0 "all, budget" -- "$CUSTOS" audit -r "$R" --all --budget-bytes 100 --j
 f1=$(jget '$.checked.files')
 check_rc 0 "all, rest" -- "$CUSTOS" audit -r "$R" --all --json
 f2=$(jget '$.checked.files')
-[ $((f1 + f2)) = 22 ] && ok || bad "interrupted --all then --all read $f1 + $f2 files, want 22"
+[ $((f1 + f2)) = 30 ] && ok || bad "interrupted --all then --all read $f1 + $f2 files, want 30"
 
 check_rc 0 "log verify" -- "$CUSTOS" log verify -r "$R"
 
