@@ -77,8 +77,11 @@ int audit_copy_record(struct audit_copy *c, struct custos_err *err)
 
 	strbuf_init(&note, AUDIT_NOTE_MAX);
 	strbuf_init(&detail, 4096);
-	strbuf_addf(&detail, "audit run %lld of copy '%s' in location '%s': ",
-		    (long long)a->res->run, c->vpath, location_name(c->l));
+	strbuf_addf(&detail, "audit run %lld (%s) of copy '%s' in location '%s': ",
+		    (long long)a->res->run,
+		    a->o->select == AUDIT_DUE ? "scheduled, due copies" :
+		    a->o->select == AUDIT_ALL ? "on demand, all copies" :
+		    "on demand, one object", c->vpath, location_name(c->l));
 	if (c->unavailable)
 		strbuf_addf(&detail, "storage unavailable, %zu files not checked",
 			    c->nfiles);

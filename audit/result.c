@@ -167,10 +167,12 @@ json_t *audit_result_json(const struct repo *r, const struct audit_result *res)
 			"location", location_name(r->locs[p->loc]), "path", p->path,
 			"from", location_name(r->locs[p->from]), "kept_as", p->kept_as));
 	}
-	o = json_pack("{s:I, s:{s:I, s:I, s:I}, s:f, s:o, s:o, s:I, s:b}",
+	o = json_pack("{s:I, s:{s:I, s:I, s:I}, s:f, s:f, s:o, s:o, s:I, s:b}",
 		      "run", (json_int_t)res->run, "checked",
 		      "copies", (json_int_t)res->copies, "files", (json_int_t)res->files,
 		      "bytes", (json_int_t)res->bytes, "seconds", res->seconds,
+		      "bytes_per_second", res->seconds > 0 ?
+		      (double)res->bytes / res->seconds : 0.0,
 		      "findings", fs, "repaired", rs,
 		      "not_checked", (json_int_t)res->not_checked,
 		      "budget_reached", res->budget_reached);

@@ -180,8 +180,16 @@ int cmd_audit(int argc, char **argv)
 
 	if ((rc = parse(&ac, argc, argv)))
 		return rc;
-	if ((rc = cli_open_repo(&r, ac.repo, 1)))
+	/* Without repair an audit only reads storage: no repository lock, so
+	 * a night-long audit does not hold up ingests. Repair takes the lock. */
+	if ((rc = cli_open_repo(&r, ac.repo, 0)))
 		return rc;
+	if (ac.o.repair || r->policy->repair == POLICY_REPAIR_AUTO) {
+		repo_close(r);
+		r = NULL;
+		if ((rc = cli_open_repo(&r, ac.repo, 1)))
+			return rc;
+	}
 	err_clear(&err);
 	if (audit_run(r, &ac.o, &res, &err) < 0) {
 		rc = cli_fail(&err);

@@ -81,13 +81,20 @@ check_grep 'audit run [0-9]*: 2 copies, .* 5 findings' "$SCRATCH/out" "text summ
 
 # evidence: one fixity event per copy per run, failures with digests
 run=$(q "SELECT MAX(id) FROM audit_runs")
-n=$(q "SELECT COUNT(*) FROM events WHERE type = 'fix' AND record LIKE '%audit run $run of%'")
+n=$(q "SELECT COUNT(*) FROM events WHERE type = 'fix' AND record LIKE '%audit run $run (%'")
 [ "$n" = 2 ] && ok || bad "run $run wrote $n fixity events, want 2"
 q "SELECT record FROM events WHERE type = 'fix' AND location = 'secondary' ORDER BY id DESC LIMIT 1" >"$SCRATCH/ev"
 check_grep 'eventOutcome/fai' "$SCRATCH/ev" "failed fixity outcome"
 check_grep 'data/README.txt: changed; expected a1990bea[0-9a-f]*; actual 99a2de3b' "$SCRATCH/ev" "outcome note digests"
 [ "$(q "SELECT ended IS NOT NULL AND files = 12 AND findings = 5 AND bytes > 0 FROM audit_runs WHERE id = $run")" = 1 ] && ok || bad "audit_runs row incomplete: $(q "SELECT * FROM audit_runs WHERE id = $run")"
 [ "$(q "SELECT status FROM copies c JOIN locations l ON l.id = c.location_id JOIN versions v ON v.id = c.version_id JOIN objects o ON o.id = v.object_id WHERE l.name = 'secondary' AND o.ident = 'ex'")" = damaged ] && ok || bad "damaged copy not marked"
+
+# an audit without repair takes no repository lock: it runs while another
+# writer holds it (flock(1) stands in for a long ingest)
+if command -v flock >/dev/null; then
+	flock "$R/lock" timeout 60 "$CUSTOS" audit -r "$R" --id ex >"$SCRATCH/locked" 2>&1
+	[ $? = 1 ] && ok || bad "audit under a held lock: $(cat "$SCRATCH/locked")"
+fi
 
 # --notify: once per run, the JSON summary on stdin, only with findings
 check_rc 1 "notify" -- "$CUSTOS" audit -r "$R" --id ex --notify "cat >>'$SCRATCH/notes'"
