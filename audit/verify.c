@@ -1,6 +1,7 @@
 /*
  * audit/verify.c - auditing one copy: is the location there (else every
- * file is not checked, never missing); completeness from one listing
+ * file is not checked, never missing; an empty root, as an unmounted
+ * mount point leaves, counts as not there); completeness from one listing
  * (missing, unexpected, moved); then the selected files read once each
  * through the worker pool, every catalog digest compared; then the bag's
  * own tag files.
@@ -273,6 +274,31 @@ out:
 	return rc;
 }
 
+static int any_file(void *arg, const char *relpath, uint64_t size)
+{
+	(void)relpath;
+	(void)size;
+	*(bool *)arg = true;
+	return 1;                 /* one is enough: stop the listing */
+}
+
+/* A version folder is absent: is the whole location empty, as an
+ * unmounted mount point is? Then nothing there can be judged missing. */
+static bool looks_unmounted(struct audit_copy *c, struct custos_err *why)
+{
+	struct custos_err e;
+	bool found = false;
+
+	if (location_list(c->l, "", any_file, &found, &e) < 0 && !found)
+		return false;     /* cannot tell: judge the files */
+	if (found)
+		return false;
+	err_set(why, CUSTOS_EIO, location_where(c->l),
+		"storage location '%s' is unavailable: '%s' holds no files at all"
+		" (not mounted?)", location_name(c->l), location_where(c->l));
+	return true;
+}
+
 static int setup(struct audit_copy *c, struct custos_err *err)
 {
 	struct repo *r = c->a->r;
@@ -311,6 +337,8 @@ int audit_copy_verify(struct audit_copy *c, struct custos_err *err)
 	if (location_check(c->l, &why) < 0)
 		return unavailable(c, &why) < 0 ? err_nomem(err) : 0;
 	there = location_exists(c->l, c->vpath, &why);
+	if (there == 0 && c->nfiles && looks_unmounted(c, &why))
+		return unavailable(c, &why) < 0 ? err_nomem(err) : 0;
 	if (there < 0 || (there == 1 && location_list_collect(c->l, c->vpath, &ls, &why) < 0)) {
 		if (why.code == CUSTOS_ENOMEM)
 			return err_nomem(err);

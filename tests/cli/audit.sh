@@ -167,6 +167,13 @@ check_finding "secondary ex  storage-unavailable -" "unavailable ex"
 check_finding "secondary mine  storage-unavailable -" "unavailable mine"
 grep -q missing "$SCRATCH/found" && bad "unavailable storage reported as missing" || ok
 [ "$(jget '$.not_checked')" = 15 ] && ok || bad "not_checked $(jget '$.not_checked'), want 15"
+# an unmounted mount point: the root is there but empty
+mkdir "$S"
+check_rc 3 "unmounted" -- "$CUSTOS" audit -r "$R" --all --json
+findings
+check_finding "secondary gone  storage-unavailable -" "unmounted"
+grep -q missing "$SCRATCH/found" && bad "an empty mount point reported as missing" || ok
+rmdir "$S"
 mv "$SCRATCH/away" "$S"
 
 # budget and resume: start a fresh cycle, then budget-limited runs until
