@@ -74,7 +74,8 @@ int audit_add_move(struct audit_ctx *a, const struct audit_copy *c,
 bool audit_finding_of(const struct audit_finding *f, const struct audit_copy *c);
 
 /* read.c: read RELPATH of L once, computing every digest in MASK, at the
- * run's rate. 0, 1 if absent, -1 with *err (unreadable). */
+ * run's rate. 0, 1 if absent, 2 if the time budget ran out while reading
+ * (nothing is concluded), -1 with *err (unreadable). */
 int audit_read_file(struct audit_ctx *a, struct location *l, const char *relpath,
 		    digest_mask mask, struct digest_result *res, uint64_t *size,
 		    struct custos_err *err);

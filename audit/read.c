@@ -20,7 +20,22 @@ double audit_clock(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Sleep as long as the bytes read so far are ahead of the rate. */
+/* True once the time budget is spent (the run stops). */
+static bool out_of_time(struct audit_ctx *a)
+{
+	bool out = a->deadline > 0 && audit_clock() > a->deadline;
+
+	if (out) {
+		pthread_mutex_lock(&a->lock);
+		a->stop = true;
+		a->res->budget_reached = true;
+		pthread_mutex_unlock(&a->lock);
+	}
+	return out;
+}
+
+/* Sleep as long as the bytes read so far are ahead of the rate (never
+ * past the time budget). */
 static void throttle(struct audit_ctx *a, size_t n)
 {
 	double due, now;
@@ -32,6 +47,8 @@ static void throttle(struct audit_ctx *a, size_t n)
 	due = a->t0 + (double)a->bytes_read / (double)a->o->rate;
 	pthread_mutex_unlock(&a->lock);
 	now = audit_clock();
+	if (a->deadline > 0 && due > a->deadline)
+		due = a->deadline + 0.001;
 	if (due > now) {
 		double d = due - now;
 		struct timespec ts = { (time_t)d, (long)((d - (double)(time_t)d) * 1e9) };
@@ -71,6 +88,10 @@ int audit_read_file(struct audit_ctx *a, struct location *l, const char *relpath
 		if (digest_set_update(ds, buf, (size_t)n, err) < 0)
 			goto out;
 		throttle(a, (size_t)n);
+		if (out_of_time(a)) {
+			rc = 2;
+			goto out;
+		}
 	}
 	rc = digest_set_final(ds, res, err);
 out:

@@ -261,8 +261,10 @@ static int run_copies(struct audit_ctx *a, struct done_list *dl,
 	rc = run_lanes(a, v, n, dl, err);
 	if (rc == 0 && o->select == AUDIT_DUE)
 		rc = sample_rest(a, dl, err);
-	if (rc == 0 && (o->repair || a->r->policy->repair == POLICY_REPAIR_AUTO))
+	if (rc == 0 && (o->repair || a->r->policy->repair == POLICY_REPAIR_AUTO)) {
+		a->deadline = 0;   /* a repair, once found needed, is finished */
 		rc = repair_all(a, dl, err);
+	}
 out:
 	catalog_audit_copies_free(v, n);
 	return rc;

@@ -205,7 +205,8 @@ check_rc 0 "log verify" -- "$CUSTOS" log verify -r "$R"
 # the policy's sample: extra random files from copies that are not due,
 # which do not count for (or close) a cycle
 R2=$SCRATCH/repo2
-sed 's/^sample = 0 /sample = 1 /' "$(dirname "$0")/../../policies/default.ini" >"$SCRATCH/sample.ini"
+sed 's/^sample = 0 /sample = 1 /; s/^mode = manual /mode = auto /' \
+	"$(dirname "$0")/../../policies/default.ini" >"$SCRATCH/sample.ini"
 check_rc 0 "init sample" -- "$CUSTOS" init "$R2" --policy "$SCRATCH/sample.ini"
 check_rc 0 "ingest sample" -- "$CUSTOS" ingest -r "$R2" --id mine "$SCRATCH/mine"
 check_rc 0 "sample cycle" -- "$CUSTOS" audit -r "$R2" --all
@@ -215,4 +216,16 @@ check_rc 0 "sample run" -- "$CUSTOS" audit -r "$R2" --due --json
 [ "$(sqlite3 "$R2/custos.db" "SELECT group_concat(last_verified || cycle) FROM copies")" = "$before" ] && ok || bad "a sample changed the cycle"
 sqlite3 "$R2/custos.db" "SELECT record FROM events WHERE type = 'fix' ORDER BY id DESC LIMIT 1" >"$SCRATCH/ev"
 check_grep 'random sample, 4 of 4 files' "$SCRATCH/ev" "sample event"
+
+# policy repair mode auto: repaired without --repair
+echo rot >>"$R2/store/primary/mine/v1/data/a.txt"
+check_rc 1 "auto repair" -- "$CUSTOS" audit -r "$R2" --all --json
+check_grep '"repaired":\[{"object":"mine","version":1,"location":"primary","path":"data/a.txt","from":"secondary"' "$SCRATCH/out" "auto repair from the secondary"
+check_rc 0 "clean after auto repair" -- "$CUSTOS" audit -r "$R2" --all
+
+# a time budget stops handing out files (the rate makes the first files
+# take longer than the budget, whatever the machine)
+check_rc 0 "time budget" -- "$CUSTOS" audit -r "$R" --all --budget-time 1s --rate 100/s --jobs 1 --json
+[ "$(jget '$.budget_reached')" = 1 ] && ok || bad "time budget not reached"
+[ "$(jget '$.checked.files')" -lt 30 ] && ok || bad "time budget read every file"
 report_done
