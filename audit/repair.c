@@ -269,39 +269,38 @@ static int restore_listed(struct fixjob *j, const char *name, size_t src,
 	return rc;
 }
 
-/* Repair one finding from the first good source. */
-static int fix_one(struct fixjob *j, struct audit_finding *f, struct audit_done *done,
-		   size_t n, struct custos_err *err)
+/* Restore F from the first copy of the version audited in this run that
+ * has no finding about it. *FROM gets the source; *TRIED if one qualified. */
+static bool from_copies(struct fixjob *j, struct audit_finding *f,
+			const struct catalog_audit_file *cf, struct audit_done *done,
+			size_t n, size_t *from, bool *tried, char *kept,
+			size_t keptsize, struct custos_err *why)
 {
-	const struct catalog_audit_file *cf = strmap_get(j->bypath, f->path);
-	char kept[512] = "";
-	struct custos_err why;
-	size_t from = j->d->loc;
-	bool tried = false;
-
-	err_clear(&why);
-	if (f->state == AUDIT_UNEXPECTED) {
-		if (quarantine(j, f->path, kept, sizeof(kept), &why) < 0)
-			goto failed;
-		goto done;
-	}
-	for (size_t i = 0; i < n && !f->repaired; i++) {
+	for (size_t i = 0; i < n; i++) {
 		struct audit_done *e = &done[i];
 
 		if (e->version_id != j->d->version_id || e->loc == j->d->loc ||
 		    !e->available || has_finding(j->a, e, f->path) ||
 		    (f->state == AUDIT_TAG_INVALID && !e->tags_ok))
 			continue;
-		tried = true;
-		if (restore(j, e->loc, f->path,
-			    cf ? cf->mask : DIGEST_BIT(DIGEST_SHA256),
-			    cf ? cf->hex : NULL, kept, sizeof(kept), &why) == 0) {
-			from = e->loc;
-			f->repaired = true;
+		*tried = true;
+		if (restore(j, e->loc, f->path, cf ? cf->mask : DIGEST_BIT(DIGEST_SHA256),
+			    cf ? cf->hex : NULL, kept, keptsize, why) == 0) {
+			*from = e->loc;
+			return true;
 		}
 	}
-	if (!f->repaired)
-		goto failed;
+	return false;
+}
+
+/* After F's file was restored: the tag files a restored tag manifest
+ * lists, the file check, and the stray paths of a move. */
+static int after_restore(struct fixjob *j, struct audit_finding *f,
+			 const struct catalog_audit_file *cf, size_t from,
+			 struct custos_err *err)
+{
+	struct custos_err why;
+
 	if (!strncmp(f->path, "tagmanifest-", 12) && restore_listed(j, f->path, from, err) < 0)
 		return -1;
 	if (cf) {
@@ -309,31 +308,48 @@ static int fix_one(struct fixjob *j, struct audit_finding *f, struct audit_done 
 		j->checks[j->nchecks].state = "verified";
 		j->checks[j->nchecks++].counts = true;
 	}
-	for (size_t k = 0; f->state == AUDIT_MOVED && k < (f->ncandidates ? f->ncandidates : 1); k++) {
+	for (size_t k = 0; f->state == AUDIT_MOVED &&
+	     k < (f->ncandidates ? f->ncandidates : 1); k++) {
 		char strays[512];
 
 		if (quarantine(j, f->ncandidates ? f->candidates[k] : f->moved_to,
 			       strays, sizeof(strays), &why) < 0)
 			strbuf_addf(&j->log, "%s: the stray copy stays (%s)\n", f->path, why.msg);
 	}
-done:
+	return 0;
+}
+
+/* Repair one finding: quarantine a stray, or restore from a good copy. */
+static int fix_one(struct fixjob *j, struct audit_finding *f, struct audit_done *done,
+		   size_t n, struct custos_err *err)
+{
+	const struct catalog_audit_file *cf = strmap_get(j->bypath, f->path);
+	const char *reason = "no copy verified in this run holds it intact";
+	bool stray = f->state == AUDIT_UNEXPECTED, tried = stray;
+	char kept[512] = "";
+	struct custos_err why;
+	size_t from = j->d->loc;
+
+	err_clear(&why);
+	if (stray ? quarantine(j, f->path, kept, sizeof(kept), &why) < 0 :
+	    !from_copies(j, f, cf, done, n, &from, &tried, kept, sizeof(kept), &why)) {
+		j->failed++;
+		j->a->res->unrepaired++;
+		strbuf_addf(&j->log, "%s (%s): NOT REPAIRED: %s\n", f->path,
+			    audit_state_name(f->state), tried ? why.msg : reason);
+		free(f->why);
+		f->why = strdup(tried ? why.msg : reason);
+		return 0;
+	}
+	if (!stray && after_restore(j, f, cf, from, err) < 0)
+		return -1;
 	f->repaired = true;
 	j->repaired++;
 	strbuf_addf(&j->log, "%s (%s): %s%s%s%s\n", f->path, audit_state_name(f->state),
-		    f->state == AUDIT_UNEXPECTED ? "moved to quarantine" : "restored from ",
-		    f->state == AUDIT_UNEXPECTED ? "" :
-		    location_name(j->a->r->locs[from]),
+		    stray ? "moved to quarantine" : "restored from ",
+		    stray ? "" : location_name(j->a->r->locs[from]),
 		    *kept ? ", the old file kept at " : "", kept);
 	return add_repair(j, f->path, from, kept) < 0 ? err_nomem(err) : 0;
-failed:
-	j->failed++;
-	j->a->res->unrepaired++;
-	strbuf_addf(&j->log, "%s (%s): NOT REPAIRED: %s\n", f->path,
-		    audit_state_name(f->state),
-		    tried ? why.msg : "no copy verified in this run holds it intact");
-	free(f->why);
-	f->why = strdup(tried ? why.msg : "no copy verified in this run holds it intact");
-	return 0;
 }
 
 /* rep (related to the failed fix) then fix of the result. */

@@ -212,12 +212,47 @@ static void digest_extra(struct audit_copy *c, struct completeness *k,
 	free(path);
 }
 
+/* Split the listing: extra files (not in the catalog CAT, not tag files)
+ * into K->x, catalog files not listed into K->m. 0, or -1 on OOM. */
+static int sort_out(struct audit_copy *c, struct completeness *k,
+		    const struct strmap *cat, const struct location_listing *ls)
+{
+	struct strmap *seen = strmap_new();
+	size_t skip = strlen(c->vpath) + 1;
+
+	if (!seen)
+		return -1;
+	for (size_t j = 0; j < ls->n; j++) {
+		const char *rel = ls->paths[j] + skip;
+
+		if (strmap_get(cat, rel)) {
+			if (strmap_put(seen, rel, ls->paths[j]) < 0) {
+				strmap_free(seen);
+				return -1;
+			}
+		} else if (!audit_is_tag_file(rel)) {
+			k->x[k->nx].path = rel;
+			k->x[k->nx++].size = ls->sizes[j];
+		}
+	}
+	for (size_t i = 0; i < c->nfiles; i++) {
+		if (strmap_get(seen, c->files[i].path))
+			continue;
+		k->midx[k->nm] = i;
+		k->m[k->nm].path = c->files[i].path;
+		k->m[k->nm].size = c->files[i].size;
+		k->m[k->nm].hex = c->files[i].hex[move_alg(c, &c->files[i])];
+		k->sizes[k->nm++] = c->files[i].size;
+	}
+	strmap_free(seen);
+	return 0;
+}
+
 static int completeness(struct audit_copy *c, struct location_listing *ls,
 			struct custos_err *err)
 {
 	struct completeness k = { 0 };
 	struct strmap *cat = strmap_new();
-	size_t skip = strlen(c->vpath) + 1;
 	enum digest_alg alg = c->a->r->policy->audit_alg;
 	int rc = -1;
 
@@ -231,35 +266,8 @@ static int completeness(struct audit_copy *c, struct location_listing *ls,
 	for (size_t i = 0; i < c->nfiles; i++)
 		if (strmap_put(cat, c->files[i].path, &c->files[i]) < 0)
 			goto out;
-	{
-		struct strmap *seen = strmap_new();
-
-		if (!seen)
-			goto out;
-		for (size_t j = 0; j < ls->n; j++) {
-			const char *rel = ls->paths[j] + skip;
-
-			if (strmap_get(cat, rel)) {
-				if (strmap_put(seen, rel, ls->paths[j]) < 0) {
-					strmap_free(seen);
-					goto out;
-				}
-			} else if (!audit_is_tag_file(rel)) {
-				k.x[k.nx].path = rel;
-				k.x[k.nx++].size = ls->sizes[j];
-			}
-		}
-		for (size_t i = 0; i < c->nfiles; i++) {
-			if (strmap_get(seen, c->files[i].path))
-				continue;
-			k.midx[k.nm] = i;
-			k.m[k.nm].path = c->files[i].path;
-			k.m[k.nm].size = c->files[i].size;
-			k.m[k.nm].hex = c->files[i].hex[move_alg(c, &c->files[i])];
-			k.sizes[k.nm++] = c->files[i].size;
-		}
-		strmap_free(seen);
-	}
+	if (sort_out(c, &k, cat, ls) < 0)
+		goto out;
 	qsort(k.sizes, k.nm, sizeof(uint64_t), cmp_u64);
 	for (size_t j = 0; j < k.nx && k.nm; j++)
 		digest_extra(c, &k, j, alg);
