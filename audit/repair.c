@@ -126,9 +126,12 @@ static int restore(struct fixjob *j, size_t src, const char *rel, digest_mask ma
 	uint64_t size;
 	int rc = -1, k;
 
-	snprintf(txid, sizeof(txid), "audit-%lld-%lld-%u", (long long)j->a->res->run,
-		 (long long)j->d->copy_id, j->seq++);
-	snprintf(qdir, sizeof(qdir), QUARANTINE "/%s", txid);
+	/* one stage per copy at a time: a stage an interrupted repair left is
+	 * dropped here, by the next repair of the same copy */
+	snprintf(txid, sizeof(txid), "audit-repair-%lld", (long long)j->d->copy_id);
+	snprintf(qdir, sizeof(qdir), QUARANTINE "/audit-%lld-%lld-%u",
+		 (long long)j->a->res->run, (long long)j->d->copy_id, j->seq++);
+	location_discard_stage(to, txid, NULL);
 	if (asprintf(&path, "%s/%s", j->vpath, rel) < 0 ||
 	    asprintf(&keep, "%s/%s/%s", qdir, j->vpath, rel) < 0) {
 		path = keep = NULL;
