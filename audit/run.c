@@ -204,6 +204,15 @@ static int repair_all(struct audit_ctx *a, struct done_list *dl,
 		      struct custos_err *err)
 {
 	size_t n = dl->n;
+	char txid[64];
+
+	/* a stage an interrupted repair of an audited copy left behind */
+	for (size_t i = 0; i < n; i++) {
+		snprintf(txid, sizeof(txid), "audit-repair-%lld",
+			 (long long)dl->v[i].copy_id);
+		if (dl->v[i].available)
+			location_discard_stage(a->r->locs[dl->v[i].loc], txid, NULL);
+	}
 
 	for (size_t i = 0; i < n; i++)
 		if (dl->v[i].nfindings && dl->v[i].available &&

@@ -150,6 +150,19 @@ check_rc 0 "clean after more repair" -- "$CUSTOS" audit -r "$R" --all
 diff -r -x .custos-quarantine -x .custos-staging "$P" "$S" >/dev/null && ok || bad "copies differ after the second repair"
 check_consistent "$R" "after the second repair"
 
+# a repair killed after staging, and one killed after the swap: the next
+# repair run finishes, no stage is left, the copy is whole (killed after
+# the swap, the replication event is missing: see audit/README.md)
+for n in 1 2; do
+	echo rot >>"$S/ex/v1/data/README.txt"
+	CUSTOS_CRASH_AT=$n "$CUSTOS" audit -r "$R" --id ex --repair >/dev/null 2>&1
+	[ $? = 137 ] && ok || bad "repair was not killed at crash point $n"
+	# killed after the swap (2), the file is already good
+	check_rc $((2 - n)) "repair after crash $n" -- "$CUSTOS" audit -r "$R" --id ex --repair
+	check_rc 0 "clean after crash $n" -- "$CUSTOS" audit -r "$R" --id ex
+	[ -z "$(ls -A "$S/.custos-staging")" ] && ok || bad "stage left after crash $n: $(ls "$S/.custos-staging")"
+done
+
 # no good copy: the loss is reported, never 'repaired'
 echo rot >>"$P/mine/v1/data/sub/solo.txt"
 echo rot >>"$S/mine/v1/data/sub/solo.txt"
