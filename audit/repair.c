@@ -6,7 +6,8 @@
  * under .custos-quarantine/, the staged file replaces it in one atomic
  * step and is read back. Unexpected files (and the stray paths of moved
  * ones) go to quarantine. Events: the copy's failed fixity check ->
- * replication (related to it) -> fixity check of the result.
+ * quarantine (what was kept where) -> replication (related to the failed
+ * check) -> fixity check of the result (related to the replication).
  */
 #include "audit/audit_internal.h"
 
@@ -31,6 +32,7 @@ struct fixjob {
 	struct strmap *bypath;    /* "data/..." -> catalog file */
 	unsigned seq;
 	struct strbuf log;        /* what was done, for the events */
+	struct strbuf kept;       /* what went to quarantine (qua event) */
 	size_t repaired, failed;
 	struct catalog_file_check *checks;   /* payload files now verified */
 	size_t nchecks;
@@ -212,6 +214,8 @@ static int add_repair(struct fixjob *j, const char *path, size_t from,
 	p->version = j->d->version;
 	p->loc = j->d->loc;
 	p->from = from;
+	if (*kept)
+		strbuf_addf(&j->kept, "%s: kept at %s\n", path, kept);
 	if (!p->object || !p->path || (*kept && !p->kept_as)) {
 		free(p->object);
 		free(p->path);
@@ -364,12 +368,17 @@ static int record(struct fixjob *j, struct custos_err *err)
 	struct catalog_event rep = { .type = "rep", .object = d->ident,
 				     .version = d->version, .location = location_name(l),
 				     .related = d->fix_uuid };
-	struct catalog_event fix = rep;
+	struct catalog_event fix = rep, qua = rep;
 	bool completed;
 	char now[32];
 
-	if (strbuf_check(&j->log, err) < 0)
+	if (strbuf_check(&j->log, err) < 0 || strbuf_check(&j->kept, err) < 0)
 		return -1;
+	qua.type = "qua";
+	qua.outcome = "suc";
+	qua.detail = "damaged and stray files moved out of the copy, kept in"
+		     " " QUARANTINE "/ of the location";
+	qua.outcome_note = j->kept.data;
 	snprintf(detail, sizeof(detail), "audit run %lld: repair of copy '%s' in"
 		 " location '%s' from copies verified in this run",
 		 (long long)j->a->res->run, j->vpath, location_name(l));
@@ -385,6 +394,7 @@ static int record(struct fixjob *j, struct custos_err *err)
 		return -1;
 	if (catalog_file_checks_put(j->a->r->cat, d->copy_id, d->cycle, now,
 				    j->checks, j->nchecks, err) < 0 ||
+	    (j->kept.len && catalog_event_add(j->a->r->cat, &qua, NULL, err) < 0) ||
 	    catalog_event_add(j->a->r->cat, &rep, rep_uuid, err) < 0 ||
 	    (j->repaired && catalog_event_add(j->a->r->cat, &fix, NULL, err) < 0) ||
 	    (!j->failed && catalog_audit_copy_done(j->a->r->cat, d->copy_id, "ok", now,
@@ -411,6 +421,7 @@ int audit_copy_repair(struct audit_ctx *a, struct audit_done *d,
 		return 0;
 	repo_version_path(j.vpath, sizeof(j.vpath), d->ident, d->version);
 	strbuf_init(&j.log, AUDIT_NOTE_MAX);
+	strbuf_init(&j.kept, AUDIT_NOTE_MAX);
 	if (catalog_audit_files(a->r->cat, d->copy_id, &j.files, &j.nfiles, err) < 0)
 		goto out;
 	if (!(j.bypath = strmap_new()) ||
@@ -436,6 +447,7 @@ int audit_copy_repair(struct audit_ctx *a, struct audit_done *d,
 	rc = record(&j, err);
 out:
 	strbuf_release(&j.log);
+	strbuf_release(&j.kept);
 	strmap_free(j.bypath);
 	free(j.checks);
 	catalog_audit_files_free(j.files, j.nfiles);

@@ -124,6 +124,8 @@ rep_rel=$(q "SELECT json_extract(record, '\$.related_event') FROM events WHERE t
 [ "$(q "SELECT json_extract(record, '\$.outcome') FROM events WHERE uuid = '$rep_rel'")" = "http://id.loc.gov/vocabulary/preservation/eventOutcome/fai" ] && ok || bad "replication is not linked to the failed fixity check"
 rep_uuid=$(q "SELECT uuid FROM events WHERE type = 'rep' AND object = 'ex' ORDER BY id DESC LIMIT 1")
 [ "$(q "SELECT COUNT(*) FROM events WHERE type = 'fix' AND outcome LIKE '%suc' AND record LIKE '%$rep_uuid%'")" = 1 ] && ok || bad "no passing fixity check after the replication"
+q "SELECT record FROM events WHERE type = 'qua' AND object = 'ex' ORDER BY id DESC LIMIT 1" >"$SCRATCH/qua"
+check_grep 'data/README.txt: kept at .custos-quarantine/' "$SCRATCH/qua" "quarantine event names what was kept"
 check_consistent "$R" "after repair"
 
 # more damage: a lost tag manifest, a stray tag file, a lost bag-info, a
