@@ -128,6 +128,10 @@ int audit_copy_record(struct audit_copy *c, struct custos_err *err);
 int audit_run_record_start(struct audit_ctx *a, struct custos_err *err);
 int audit_run_record_end(struct audit_ctx *a, struct custos_err *err);
 
+/* strays.c: unexpected files of location LOC outside every catalog
+ * version (--all). 0, or -1 on OOM / catalog failure. */
+int audit_strays(struct audit_ctx *a, size_t loc, struct custos_err *err);
+
 /* What the run remembers of each copy it audited (for repair). */
 struct audit_done {
 	int64_t copy_id, version_id;

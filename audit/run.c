@@ -225,6 +225,21 @@ static int repair_all(struct audit_ctx *a, struct done_list *dl,
 	return 0;
 }
 
+/* --all: files outside every version, in each location that answered. */
+static int strays_all(struct audit_ctx *a, const struct done_list *dl,
+		      struct custos_err *err)
+{
+	for (size_t l = 0; l < a->r->nlocs; l++) {
+		bool up = false;
+
+		for (size_t i = 0; i < dl->n; i++)
+			up |= dl->v[i].loc == l && dl->v[i].available;
+		if (up && audit_strays(a, l, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* The policy's random sample from the copies that were not due. */
 static int sample_rest(struct audit_ctx *a, struct done_list *dl,
 		       struct custos_err *err)
@@ -268,6 +283,8 @@ static int run_copies(struct audit_ctx *a, struct done_list *dl,
 		goto out;
 	}
 	rc = run_lanes(a, v, n, dl, err);
+	if (rc == 0 && o->select == AUDIT_ALL && !stopping(a))
+		rc = strays_all(a, dl, err);
 	if (rc == 0 && o->select == AUDIT_DUE)
 		rc = sample_rest(a, dl, err);
 	if (rc == 0 && (o->repair || a->r->policy->repair == POLICY_REPAIR_AUTO)) {

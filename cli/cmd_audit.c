@@ -201,7 +201,8 @@ int cmd_audit(int argc, char **argv)
 		for (size_t i = 0; i < res.nfindings; i++)
 			if ((ac.o.repair || r->policy->repair == POLICY_REPAIR_AUTO) &&
 			    !res.findings[i].repaired &&
-			    res.findings[i].state != AUDIT_UNAVAILABLE)
+			    res.findings[i].state != AUDIT_UNAVAILABLE &&
+			    res.findings[i].state != AUDIT_UNEXPECTED)
 				cli_errorf("LOSS: %s v%d '%s' in location '%s' could not be"
 					   " repaired: %s", res.findings[i].object,
 					   res.findings[i].version, res.findings[i].path,

@@ -165,6 +165,17 @@ for n in 1 2; do
 	[ -z "$(ls -A "$S/.custos-staging")" ] && ok || bad "stage left after crash $n: $(ls "$S/.custos-staging")"
 done
 
+# --all also finds what lies outside every version: a stray version
+# folder, a file at the root (reported, left alone)
+cp -r "$S/mine/v1" "$S/mine/v7"
+echo j >"$S/junk.txt"
+check_rc 1 "strays" -- "$CUSTOS" audit -r "$R" --all --json
+findings
+check_finding "secondary mine v7/data/a.txt unexpected -" "stray version"
+check_finding "secondary  junk.txt unexpected -" "stray root file"
+[ "$(grep -c . "$SCRATCH/found")" = "$(($(find "$S/mine/v7" -type f | wc -l) + 1))" ] && ok || bad "strays: $(tr '\n' '|' <"$SCRATCH/found")"
+rm -r "$S/mine/v7" "$S/junk.txt"
+
 # no good copy: the loss is reported, never 'repaired'
 echo rot >>"$P/mine/v1/data/sub/solo.txt"
 echo rot >>"$S/mine/v1/data/sub/solo.txt"
