@@ -6,6 +6,8 @@
 #include <string.h>
 
 const struct command custos_commands[] = {
+	{ "audit", cmd_audit, cmd_audit_usage,
+	  "verify every copy (due, all, one object) within a budget; repair" },
 	{ "bag", cmd_bag, cmd_bag_usage, "make a BagIt 1.0 bag from a directory" },
 	{ "export", cmd_export, cmd_export_usage,
 	  "write an object out as a bag (directory, zip, tar, tar.gz)" },

@@ -19,6 +19,7 @@ extern const unsigned custos_command_count;
 
 const struct command *command_find(const char *name);
 
+int cmd_audit(int argc, char **argv);
 int cmd_bag(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_init(int argc, char **argv);
@@ -39,6 +40,7 @@ int cmd_keygen(int argc, char **argv);
 int report_cmd_log_prove(int argc, char **argv);
 int report_cmd_log_consistency(int argc, char **argv);
 
+extern const char cmd_audit_usage[];
 extern const char cmd_bag_usage[];
 extern const char cmd_export_usage[];
 extern const char cmd_init_usage[];

@@ -55,7 +55,8 @@ static int list_dir(int dfd, char ***names, size_t *count, const char *shown,
 		n++;
 	}
 	closedir(d);
-	qsort(v, n, sizeof(*v), cmp_names);
+	if (n > 1)          /* an empty directory: v is NULL */
+		qsort(v, n, sizeof(*v), cmp_names);
 	*names = v;
 	*count = n;
 	return 0;

@@ -49,6 +49,12 @@ static const char *const catalog_migrations[] = {
 	" BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;"
 	"CREATE TRIGGER events_no_delete BEFORE DELETE ON events"
 	" BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;",
+	/* 2: audit cycles. A copy's files are all verified once per cycle
+	 * (copies.cycle); file_checks.cycle says in which cycle a file was
+	 * last verified, so an interrupted or budget-limited audit resumes. */
+	"ALTER TABLE copies ADD COLUMN cycle INTEGER NOT NULL DEFAULT 1;"
+	"ALTER TABLE file_checks ADD COLUMN cycle INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX copies_status ON copies(status, last_verified);",
 };
 
 #endif

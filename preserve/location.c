@@ -1,8 +1,13 @@
 /*
  * preserve/location.c - dispatch to the backend a location's type names.
+ * Test seam (like core/crashpoint.h): with CUSTOS_FAULT_READ=SUBSTRING in
+ * the environment, every file opened for reading whose relative path
+ * contains SUBSTRING fails its first read with EIO, as a bad disk sector
+ * would. Without the variable this does nothing.
  */
 #include "preserve/location_internal.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,13 +120,87 @@ int location_file_close(struct location_file *f, struct custos_err *err)
 	return f ? f->ops->file_close(f, err) : 0;
 }
 
+/* The read-fault seam: a file whose reads fail with EIO. */
+struct fault_file {
+	struct location_file base;
+	struct location_file *inner;
+	char *shown;
+};
+
+static long long fault_read(struct location_file *f, void *buf, size_t len,
+			    struct custos_err *err)
+{
+	struct fault_file *ff = (struct fault_file *)f;
+
+	(void)buf;
+	(void)len;
+	errno = EIO;
+	return err_sys(err, ff->shown, "cannot read '%s' (injected fault)", ff->shown);
+}
+
+static int fault_close(struct location_file *f, struct custos_err *err)
+{
+	struct fault_file *ff = (struct fault_file *)f;
+	int rc = location_file_close(ff->inner, err);
+
+	free(ff->shown);
+	free(ff);
+	return rc;
+}
+
+static const struct location_ops fault_ops = {
+	.file_read = fault_read, .file_close = fault_close,
+};
+
+static int fault_wrap(struct location_file **f, const char *relpath,
+		      struct custos_err *err)
+{
+	const char *pat = getenv("CUSTOS_FAULT_READ");
+	struct fault_file *ff;
+
+	if (!pat || !*pat || !strstr(relpath, pat))
+		return 0;
+	if (!(ff = calloc(1, sizeof(*ff))) || !(ff->shown = strdup(relpath))) {
+		free(ff);
+		location_file_close(*f, NULL);
+		return err_nomem(err);
+	}
+	ff->base.ops = &fault_ops;
+	ff->inner = *f;
+	*f = &ff->base;
+	return 0;
+}
+
 int location_open_read(struct location *l, const char *relpath,
 		       struct location_file **out, struct custos_err *err)
 {
+	int rc;
+
 	if (!location_path_ok(relpath))
 		return err_set(err, CUSTOS_EFORMAT, relpath,
 			       "refusing path '%s' that is not canonical", relpath);
-	return l->ops->open_read(l, relpath, out, err);
+	rc = l->ops->open_read(l, relpath, out, err);
+	if (rc == 0 && fault_wrap(out, relpath, err) < 0)
+		return -1;
+	return rc;
+}
+
+int location_txn_place(struct location_txn *t, const char *staged,
+		       const char *relpath, struct custos_err *err)
+{
+	if (!location_path_ok(staged) || !location_path_ok(relpath))
+		return err_set(err, CUSTOS_EFORMAT, relpath,
+			       "refusing to place '%s' at '%s'", staged, relpath);
+	return t->ops->txn_place(t, staged, relpath, err);
+}
+
+int location_keep(struct location *l, const char *relpath,
+		  const char *keep_as, struct custos_err *err)
+{
+	if (!location_path_ok(relpath) || !location_path_ok(keep_as))
+		return err_set(err, CUSTOS_EFORMAT, relpath,
+			       "refusing to keep '%s' as '%s'", relpath, keep_as);
+	return l->ops->keep(l, relpath, keep_as, err);
 }
 
 int location_stat(struct location *l, const char *relpath, uint64_t *size,

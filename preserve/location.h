@@ -83,6 +83,18 @@ int location_list_collect(struct location *l, const char *prefix,
 			  struct location_listing *out, struct custos_err *err);
 void location_listing_release(struct location_listing *ls);
 
+/* Move the staged file STAGED (relative to T's stage; written and closed)
+ * to RELPATH (relative to the location root), replacing whatever is there
+ * in one atomic step, and make that durable. T stays usable; abort it
+ * afterwards to drop the rest of the stage. Used by audit repair. */
+int location_txn_place(struct location_txn *t, const char *staged,
+		       const char *relpath, struct custos_err *err);
+/* Keep the file RELPATH also at KEEP_AS (a new path, e.g. under
+ * ".custos-quarantine/"), durably and without reading it (so an
+ * unreadable file can be kept too). 0, 1 if RELPATH is absent, -1. */
+int location_keep(struct location *l, const char *relpath,
+		  const char *keep_as, struct custos_err *err);
+
 /* Remove the tree RELPATH (an object version, or a stray). */
 int location_remove(struct location *l, const char *relpath,
 		    struct custos_err *err);

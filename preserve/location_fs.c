@@ -18,6 +18,7 @@
 #include "core/walk.h"
 
 #define STAGING ".custos-staging"
+#define QUARANTINE ".custos-quarantine"   /* audit keeps damaged files here */
 
 struct fs_location {
 	char *root;
@@ -325,7 +326,8 @@ static int list_entry(void *arg, const struct walk_entry *e,
 {
 	struct list_arg *la = arg;
 
-	if (e->type == WALK_DIR && !strcmp(e->relpath, STAGING))
+	if (e->type == WALK_DIR &&
+	    (!strcmp(e->relpath, STAGING) || !strcmp(e->relpath, QUARANTINE)))
 		return 1;
 	if (e->type != WALK_FILE)
 		return 0;
@@ -386,6 +388,84 @@ static int fs_exists(struct location *l, const char *relpath,
 	return rc;
 }
 
+/* mkdir -p the parent of PATH (modified in place, then restored). */
+static int make_parent(char *path, struct custos_err *err)
+{
+	char *slash = strrchr(path, '/');
+	int rc;
+
+	*slash = '\0';
+	rc = fio_mkdirs(path, 0755, err);
+	*slash = '/';
+	return rc;
+}
+
+static int sync_parent(char *path, struct custos_err *err)
+{
+	char *slash = strrchr(path, '/');
+	int rc;
+
+	*slash = '\0';
+	rc = fio_fsync_dir(path, 1, err);
+	*slash = '/';
+	return rc;
+}
+
+static int fs_txn_place(struct location_txn *tb, const char *staged,
+			const char *relpath, struct custos_err *err)
+{
+	struct fs_txn *t = (struct fs_txn *)tb;
+	char *from = fio_join(t->stage, staged);
+	char *to = fio_join(t->loc->root, relpath);
+	int rc = -1;
+
+	if (!from || !to) {
+		err_nomem(err);
+		goto out;
+	}
+	if (make_parent(to, err) < 0)
+		goto out;
+	if (rename(from, to) < 0) {
+		err_sys(err, to, "cannot move the repaired file into place at '%s'", to);
+		goto out;
+	}
+	rc = sync_parent(to, err);
+out:
+	free(from);
+	free(to);
+	return rc;
+}
+
+static int fs_keep(struct location *l, const char *relpath, const char *keep_as,
+		   struct custos_err *err)
+{
+	struct fs_location *fl = l->impl;
+	char *from = fio_join(fl->root, relpath);
+	char *to = fio_join(fl->root, keep_as);
+	struct stat st;
+	int rc = -1;
+
+	if (!from || !to) {
+		err_nomem(err);
+		goto out;
+	}
+	if (lstat(from, &st) < 0) {
+		rc = errno == ENOENT ? 1 : err_sys(err, from, "cannot stat '%s'", from);
+		goto out;
+	}
+	if (make_parent(to, err) < 0)
+		goto out;
+	if (link(from, to) < 0) {
+		err_sys(err, to, "cannot keep '%s' as '%s'", from, to);
+		goto out;
+	}
+	rc = sync_parent(to, err);
+out:
+	free(from);
+	free(to);
+	return rc;
+}
+
 static void fs_free(struct location *l)
 {
 	struct fs_location *fl = l->impl;
@@ -403,6 +483,7 @@ static const struct location_ops fs_ops = {
 	.file_read = fs_file_read, .file_close = fs_file_close,
 	.open_read = fs_open_read, .stat = fs_stat, .list = fs_list,
 	.remove = fs_remove, .exists = fs_exists, .free = fs_free,
+	.txn_place = fs_txn_place, .keep = fs_keep,
 };
 
 int location_fs_open(struct location *l, const struct location_config *cfg,

@@ -34,6 +34,10 @@ struct location_ops {
 		      struct custos_err *err);
 	int (*exists)(struct location *l, const char *relpath,
 		      struct custos_err *err);
+	int (*txn_place)(struct location_txn *t, const char *staged,
+			 const char *relpath, struct custos_err *err);
+	int (*keep)(struct location *l, const char *relpath,
+		    const char *keep_as, struct custos_err *err);
 	void (*free)(struct location *l);
 };
 

@@ -1,0 +1,218 @@
+/*
+ * cli/cmd_audit.c - `custos audit`: verify the copies that are due (or
+ * all, or one object's) within a budget, print every finding and a one-line
+ * summary (or the JSON of cli.md), repair on request or by policy, and
+ * send one notification per run when something was found.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/audit.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/exit.h"
+#include "core/duration.h"
+
+const char cmd_audit_usage[] =
+	"usage: custos audit [--due | --all | --id ID] [--budget-bytes N]\n"
+	"                    [--budget-time DURATION] [--rate BYTES/s] [--repair]\n"
+	"                    [--json] [--notify CMD] [--jobs N] [-r REPO]\n"
+	"\n"
+	"Verify copies against the catalog and their own bag manifests: --due\n"
+	"(the default) takes the copies last verified longer ago than the policy\n"
+	"interval (and damaged ones), oldest first; --all every copy; --id one\n"
+	"object's. A run stops when --budget-bytes or --budget-time is spent; the\n"
+	"next run continues with the files not yet verified in the cycle. --rate\n"
+	"caps the read speed. States: changed, missing, unexpected, moved,\n"
+	"unreadable, storage-unavailable, tag-invalid. --repair (or policy repair\n"
+	"mode auto) restores damaged files from a copy verified in this run and\n"
+	"keeps the damaged ones under .custos-quarantine/ in their location.\n"
+	"--notify CMD runs CMD (via /bin/sh) once, with the JSON summary on its\n"
+	"standard input, when there are findings.\n"
+	"\n"
+	"exit: 0 all intact, 1 findings, 2 usage error, 3 could not finish\n"
+	"(including a storage location that is unavailable)\n";
+
+struct audit_cli {
+	struct audit_opts o;
+	const char *repo, *notify;
+	int json, nsel;
+};
+
+static int parse_rate(uint64_t *out, const char *arg)
+{
+	char buf[64];
+	size_t n = strlen(arg);
+
+	if (n >= sizeof(buf))
+		return cli_parse_size(out, arg);
+	memcpy(buf, arg, n + 1);
+	if (n > 2 && !strcmp(buf + n - 2, "/s"))
+		buf[n - 2] = '\0';
+	if (cli_parse_size(out, buf) < 0)
+		return -1;
+	if (*out == 0) {
+		cli_errorf("--rate must be more than 0");
+		return -1;
+	}
+	return 0;
+}
+
+static int parse(struct audit_cli *ac, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "due", no_argument, NULL, 'd' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "id", required_argument, NULL, 'i' },
+		{ "budget-bytes", required_argument, NULL, 'B' },
+		{ "budget-time", required_argument, NULL, 'T' },
+		{ "rate", required_argument, NULL, 'R' },
+		{ "repair", no_argument, NULL, 'F' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "notify", required_argument, NULL, 'N' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "repo", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "r:j:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': ac->o.select = AUDIT_DUE; ac->nsel++; break;
+		case 'a': ac->o.select = AUDIT_ALL; ac->nsel++; break;
+		case 'i': ac->o.select = AUDIT_ID; ac->o.id = optarg; ac->nsel++; break;
+		case 'F': ac->o.repair = true; break;
+		case 'J': ac->json = 1; break;
+		case 'N': ac->notify = optarg; break;
+		case 'r': ac->repo = optarg; break;
+		case 'B':
+			if (cli_parse_size(&ac->o.budget_bytes, optarg) < 0)
+				return cli_usage_error(cmd_audit_usage, "bad --budget-bytes");
+			break;
+		case 'T':
+			if (duration_parse(&ac->o.budget_seconds, optarg) < 0)
+				return cli_usage_error(cmd_audit_usage,
+						       "bad --budget-time '%s' (use 30m, 2h, ...)",
+						       optarg);
+			break;
+		case 'R':
+			if (parse_rate(&ac->o.rate, optarg) < 0)
+				return cli_usage_error(cmd_audit_usage, "bad --rate");
+			break;
+		case 'j':
+			if (cli_parse_jobs(&ac->o.jobs, optarg) < 0)
+				return CLI_EXIT_USAGE;
+			break;
+		default:
+			return cli_usage_error(cmd_audit_usage, "bad option");
+		}
+	}
+	if (ac->nsel > 1)
+		return cli_usage_error(cmd_audit_usage,
+				       "choose one of --due, --all and --id");
+	if (optind < argc)
+		return cli_usage_error(cmd_audit_usage, "unexpected argument '%s'",
+				       argv[optind]);
+	return 0;
+}
+
+static void print_text(const struct repo *r, const struct audit_result *res)
+{
+	for (size_t i = 0; i < res->nfindings; i++) {
+		const struct audit_finding *f = &res->findings[i];
+
+		printf("%s %s v%d %s: %s", location_name(r->locs[f->loc]), f->object,
+		       f->version, *f->path ? f->path : "(whole copy)",
+		       audit_state_name(f->state));
+		if (f->expected[0] || f->actual[0])
+			printf(" (expected %s, actual %s)", f->expected[0] ? f->expected : "-",
+			       f->actual[0] ? f->actual : "-");
+		if (f->moved_to)
+			printf(" -> %s", f->moved_to);
+		if (f->why)
+			printf(": %s", f->why);
+		printf("%s\n", f->repaired ? " [repaired]" : "");
+	}
+	printf("audit run %lld: %llu copies, %llu files, %llu bytes in %.1f s; "
+	       "%zu findings, %zu repaired, %llu files not checked%s\n",
+	       (long long)res->run, (unsigned long long)res->copies,
+	       (unsigned long long)res->files, (unsigned long long)res->bytes,
+	       res->seconds, res->nfindings, res->nrepairs,
+	       (unsigned long long)res->not_checked,
+	       res->budget_reached ? "; budget reached, the next run continues" : "");
+}
+
+static int exit_code(const struct audit_result *res)
+{
+	if (res->unavailable)
+		return CLI_EXIT_FAILED;
+	return res->nfindings ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
+}
+
+static int notify(const struct audit_cli *ac, const struct repo *r,
+		  const struct audit_result *res)
+{
+	json_t *j = audit_result_json(r, res);
+	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	struct custos_err err;
+	int rc = 0;
+
+	json_decref(j);
+	err_clear(&err);
+	if (!s || audit_notify(ac->notify, s, &err) < 0) {
+		cli_errorf("%s", s ? err.msg : "out of memory");
+		rc = -1;
+	}
+	free(s);
+	return rc;
+}
+
+int cmd_audit(int argc, char **argv)
+{
+	struct audit_cli ac = { .o = { .select = AUDIT_DUE } };
+	struct audit_result res;
+	struct repo *r = NULL;
+	struct custos_err err;
+	int rc;
+
+	if ((rc = parse(&ac, argc, argv)))
+		return rc;
+	/* Without repair an audit only reads storage: no repository lock, so
+	 * a night-long audit does not hold up ingests. Repair takes the lock. */
+	if ((rc = cli_open_repo(&r, ac.repo, 0)))
+		return rc;
+	if (ac.o.repair || r->policy->repair == POLICY_REPAIR_AUTO) {
+		repo_close(r);
+		r = NULL;
+		if ((rc = cli_open_repo(&r, ac.repo, 1)))
+			return rc;
+	}
+	err_clear(&err);
+	if (audit_run(r, &ac.o, &res, &err) < 0) {
+		rc = cli_fail(&err);
+	} else {
+		if (ac.json)
+			cli_print_json(audit_result_json(r, &res));
+		else
+			print_text(r, &res);
+		for (size_t i = 0; i < res.nfindings; i++)
+			if ((ac.o.repair || r->policy->repair == POLICY_REPAIR_AUTO) &&
+			    !res.findings[i].repaired &&
+			    res.findings[i].state != AUDIT_UNAVAILABLE &&
+			    res.findings[i].state != AUDIT_UNEXPECTED)
+				cli_errorf("LOSS: %s v%d '%s' in location '%s' could not be"
+					   " repaired: %s", res.findings[i].object,
+					   res.findings[i].version, res.findings[i].path,
+					   location_name(r->locs[res.findings[i].loc]),
+					   res.findings[i].why ? res.findings[i].why : "?");
+		rc = exit_code(&res);
+		if (res.nfindings && ac.notify && notify(&ac, r, &res) < 0)
+			rc = CLI_EXIT_FAILED;
+	}
+	audit_result_release(&res);
+	repo_close(r);
+	return rc;
+}
