@@ -58,44 +58,36 @@ static void throttle(struct audit_ctx *a, size_t n)
 	}
 }
 
+/* Per block: keep to --rate, stop when the time budget is spent. */
+static int pace(void *arg, const unsigned char *buf, size_t len,
+		struct custos_err *err)
+{
+	struct audit_ctx *a = arg;
+
+	(void)buf;
+	(void)err;
+	throttle(a, len);
+	return out_of_time(a) ? 1 : 0;
+}
+
 int audit_read_file(struct audit_ctx *a, struct location *l, const char *relpath,
 		    digest_mask mask, struct digest_result *res, uint64_t *size,
 		    struct custos_err *err)
 {
-	struct location_file *f = NULL;
+	struct location_sink sink = { pace, a };
 	struct digest_set *ds = NULL;
 	unsigned char *buf = malloc(FIO_BUFSIZE);
-	int rc = -1, orc;
+	int rc = -1;
 
 	*size = 0;
 	if (!buf)
 		return err_nomem(err);
-	if (digest_set_new(&ds, mask, err) < 0)
-		goto out;
-	orc = location_open_read(l, relpath, &f, err);
-	if (orc != 0) {
-		rc = orc;
-		goto out;
+	if (digest_set_new(&ds, mask, err) == 0) {
+		rc = location_read_through(l, relpath, buf, FIO_BUFSIZE, ds, &sink,
+					   size, err);
+		if (rc == 0)
+			rc = digest_set_final(ds, res, err);
 	}
-	for (;;) {
-		long long n = location_file_read(f, buf, FIO_BUFSIZE, err);
-
-		if (n < 0)
-			goto out;
-		if (n == 0)
-			break;
-		*size += (uint64_t)n;
-		if (digest_set_update(ds, buf, (size_t)n, err) < 0)
-			goto out;
-		throttle(a, (size_t)n);
-		if (out_of_time(a)) {
-			rc = 2;
-			goto out;
-		}
-	}
-	rc = digest_set_final(ds, res, err);
-out:
-	location_file_close(f, NULL);
 	digest_set_free(ds);
 	free(buf);
 	return rc;

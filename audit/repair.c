@@ -66,35 +66,25 @@ static bool has_finding(struct audit_ctx *a, const struct audit_done *e,
 static int stage(struct location *from, const char *src, struct location_txn *t,
 		 digest_mask mask, struct digest_result *res, struct custos_err *err)
 {
-	struct location_file *in = NULL, *out = NULL;
+	struct location_file *out = NULL;
+	struct location_sink sink = { location_sink_write, NULL };
 	struct digest_set *ds = NULL;
 	unsigned char *buf = malloc(FIO_BUFSIZE);
 	int rc = -1, orc;
 
 	if (!buf)
 		return err_nomem(err);
-	if (digest_set_new(&ds, mask, err) < 0)
+	if (digest_set_new(&ds, mask, err) < 0 ||
+	    location_txn_create(t, "file", &out, err) < 0)
 		goto out;
-	orc = location_open_read(from, src, &in, err);
+	sink.arg = out;
+	orc = location_read_through(from, src, buf, FIO_BUFSIZE, ds, &sink, NULL, err);
 	if (orc == 1)
 		err_set(err, CUSTOS_EIO, src, "'%s' is absent from location '%s'", src,
 			location_name(from));
-	if (orc != 0 || location_txn_create(t, "file", &out, err) < 0)
-		goto out;
-	for (;;) {
-		long long n = location_file_read(in, buf, FIO_BUFSIZE, err);
-
-		if (n < 0)
-			goto out;
-		if (n == 0)
-			break;
-		if (digest_set_update(ds, buf, (size_t)n, err) < 0 ||
-		    location_file_write(out, buf, (size_t)n, err) < 0)
-			goto out;
-	}
-	rc = digest_set_final(ds, res, err);
+	if (orc == 0)
+		rc = digest_set_final(ds, res, err);
 out:
-	location_file_close(in, NULL);
 	if (out && location_file_close(out, rc < 0 ? NULL : err) < 0)
 		rc = -1;
 	digest_set_free(ds);

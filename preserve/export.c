@@ -96,36 +96,40 @@ static int out_write(struct exp_ctx *x, int fd, const void *buf, size_t n,
 	return 0;
 }
 
+struct out_sink {
+	struct exp_ctx *x;
+	int fd;
+	const char *rel;
+};
+
+static int sink_out(void *arg, const unsigned char *buf, size_t len,
+		    struct custos_err *err)
+{
+	struct out_sink *o = arg;
+
+	return out_write(o->x, o->fd, buf, len, o->rel, err);
+}
+
 static int export_file(struct exp_ctx *x, size_t i, unsigned char *buf,
 		       struct custos_err *err)
 {
 	const char *path = x->files.paths[i];
 	const char *rel = path + strlen(x->vpath) + 1;
 	const char *want = strmap_get(x->expected, rel);
-	struct location_file *in = NULL;
+	struct out_sink o = { x, -1, rel };
+	struct location_sink sink = { sink_out, &o };
 	struct digest_set *ds = NULL;
 	struct digest_result res;
-	int fd = -1, rc = -1, orc;
+	int rc = -1, orc;
 
 	if (digest_set_new(&ds, DIGEST_BIT(x->alg), err) < 0)
 		return -1;
-	orc = location_open_read(x->from, path, &in, err);
+	if (out_begin(x, rel, x->files.sizes[i], &o.fd, err) < 0)
+		goto out;
+	orc = location_read_through(x->from, path, buf, FIO_BUFSIZE, ds, &sink, NULL, err);
 	if (orc == 1)
 		err_set(err, CUSTOS_EIO, path, "'%s' vanished", path);
-	if (orc != 0 || out_begin(x, rel, x->files.sizes[i], &fd, err) < 0)
-		goto out;
-	for (;;) {
-		long long n = location_file_read(in, buf, FIO_BUFSIZE, err);
-
-		if (n < 0)
-			goto out;
-		if (n == 0)
-			break;
-		if (digest_set_update(ds, buf, (size_t)n, err) < 0 ||
-		    out_write(x, fd, buf, (size_t)n, rel, err) < 0)
-			goto out;
-	}
-	if (digest_set_final(ds, &res, err) < 0)
+	if (orc != 0 || digest_set_final(ds, &res, err) < 0)
 		goto out;
 	if (want && strcmp(want, res.hex[x->alg])) {
 		err_set(err, CUSTOS_EIO, path,
@@ -134,12 +138,11 @@ static int export_file(struct exp_ctx *x, size_t i, unsigned char *buf,
 		goto out;
 	}
 	rc = 0;
-	if (fd >= 0 && fsync(fd) < 0)
+	if (o.fd >= 0 && fsync(o.fd) < 0)
 		rc = err_sys(err, rel, "cannot sync '%s'", rel);
 out:
-	if (fd >= 0)
-		close(fd);
-	location_file_close(in, NULL);
+	if (o.fd >= 0)
+		close(o.fd);
 	digest_set_free(ds);
 	return rc;
 }

@@ -216,45 +216,24 @@ static int verify_item(struct ingest_ctx *cx, struct location *l,
 		       struct custos_err *err)
 {
 	enum digest_alg alg = cx->r->policy->audit_alg;
-	struct location_file *f = NULL;
-	struct digest_set *ds = NULL;
 	struct digest_result res;
 	char path[4200];
-	int rc = -1, open_rc;
+	int rc;
 
 	snprintf(path, sizeof(path), "%s/%s", cx->dest, it->bagpath);
-	if (digest_set_new(&ds, DIGEST_BIT(alg), err) < 0)
+	rc = location_digest(l, path, DIGEST_BIT(alg), buf, FIO_BUFSIZE, &res, NULL, err);
+	if (rc == 1)
+		return err_set(err, CUSTOS_EIO, path,
+			       "'%s' vanished from location '%s' right after it was written",
+			       path, location_name(l));
+	if (rc != 0)
 		return -1;
-	open_rc = location_open_read(l, path, &f, err);
-	if (open_rc == 1)
-		err_set(err, CUSTOS_EIO, path, "'%s' vanished from location '%s' right after it was written",
-			path, location_name(l));
-	if (open_rc != 0)
-		goto out;
-	for (;;) {
-		long long n = location_file_read(f, buf, FIO_BUFSIZE, err);
-
-		if (n < 0)
-			goto out;
-		if (n == 0)
-			break;
-		if (digest_set_update(ds, buf, (size_t)n, err) < 0)
-			goto out;
-	}
-	if (digest_set_final(ds, &res, err) < 0)
-		goto out;
-	if (strcmp(res.hex[alg], it->dig.hex[alg]) != 0) {
-		err_set(err, CUSTOS_EIO, path,
-			"'%s' reads back differently from what was written to location '%s' (%s %s, expected %s)",
-			path, location_name(l), digest_name(alg), res.hex[alg],
-			it->dig.hex[alg]);
-		goto out;
-	}
-	rc = 0;
-out:
-	location_file_close(f, NULL);
-	digest_set_free(ds);
-	return rc;
+	if (strcmp(res.hex[alg], it->dig.hex[alg]) != 0)
+		return err_set(err, CUSTOS_EIO, path,
+			       "'%s' reads back differently from what was written to location '%s' (%s %s, expected %s)",
+			       path, location_name(l), digest_name(alg), res.hex[alg],
+			       it->dig.hex[alg]);
+	return 0;
 }
 
 int ingest_verify_copy(struct ingest_ctx *cx, struct location *l,

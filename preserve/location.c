@@ -291,3 +291,58 @@ void location_listing_release(struct location_listing *ls)
 	free(ls->sizes);
 	memset(ls, 0, sizeof(*ls));
 }
+
+int location_read_through(struct location *l, const char *relpath,
+			  unsigned char *buf, size_t bufsz,
+			  struct digest_set *ds, const struct location_sink *sink,
+			  uint64_t *size, struct custos_err *err)
+{
+	struct location_file *f = NULL;
+	uint64_t total = 0;
+	int rc = location_open_read(l, relpath, &f, err);
+
+	if (rc != 0)
+		return rc;
+	for (;;) {
+		long long n = location_file_read(f, buf, bufsz, err);
+
+		if (n < 0 || (n > 0 && ds &&
+			      digest_set_update(ds, buf, (size_t)n, err) < 0)) {
+			rc = -1;
+			break;
+		}
+		if (n == 0)
+			break;
+		total += (uint64_t)n;
+		if (sink && (rc = sink->block(sink->arg, buf, (size_t)n, err)) != 0) {
+			rc = rc > 0 ? 2 : -1;
+			break;
+		}
+	}
+	location_file_close(f, NULL);
+	if (size)
+		*size = total;
+	return rc;
+}
+
+int location_digest(struct location *l, const char *relpath, digest_mask mask,
+		    unsigned char *buf, size_t bufsz, struct digest_result *res,
+		    uint64_t *size, struct custos_err *err)
+{
+	struct digest_set *ds = NULL;
+	int rc;
+
+	if (digest_set_new(&ds, mask, err) < 0)
+		return -1;
+	rc = location_read_through(l, relpath, buf, bufsz, ds, NULL, size, err);
+	if (rc == 0 && digest_set_final(ds, res, err) < 0)
+		rc = -1;
+	digest_set_free(ds);
+	return rc;
+}
+
+int location_sink_write(void *arg, const unsigned char *buf, size_t len,
+			struct custos_err *err)
+{
+	return location_file_write(arg, buf, len, err);
+}

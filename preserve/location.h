@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "core/digest.h"
 #include "core/err.h"
 
 struct location;
@@ -62,6 +63,34 @@ int location_file_close(struct location_file *f, struct custos_err *err);
 /* Open RELPATH for reading. 0, 1 if it does not exist, -1 on error. */
 int location_open_read(struct location *l, const char *relpath,
 		       struct location_file **out, struct custos_err *err);
+/* Receives each block location_read_through reads: 0 to go on, 1 to stop
+ * early, -1 with *err to fail. */
+struct location_sink {
+	int (*block)(void *arg, const unsigned char *buf, size_t len,
+		     struct custos_err *err);
+	void *arg;
+};
+
+/* Read RELPATH from L once, to its end, in blocks of BUFSZ bytes of BUF:
+ * each block goes to DS (may be NULL) and then SINK (may be NULL). *size
+ * (may be NULL) gets the bytes read. 0 read to the end, 1 RELPATH is
+ * absent, 2 the sink stopped, -1 error. DS is not finalized. */
+int location_read_through(struct location *l, const char *relpath,
+			  unsigned char *buf, size_t bufsz,
+			  struct digest_set *ds, const struct location_sink *sink,
+			  uint64_t *size, struct custos_err *err);
+
+/* The MASK digests of RELPATH in *res, reading it once (as above).
+ * 0, 1 if absent, -1 on error. */
+int location_digest(struct location *l, const char *relpath, digest_mask mask,
+		    unsigned char *buf, size_t bufsz, struct digest_result *res,
+		    uint64_t *size, struct custos_err *err);
+
+/* A location_sink block function that writes to the location_file ARG
+ * (a file being staged): copy while reading. */
+int location_sink_write(void *arg, const unsigned char *buf, size_t len,
+			struct custos_err *err);
+
 /* Size of RELPATH: 0, 1 if absent, -1 on error. */
 int location_stat(struct location *l, const char *relpath, uint64_t *size,
 		  struct custos_err *err);

@@ -31,32 +31,23 @@ static int copy_file(struct rep_ctx *rc, struct location *from,
 {
 	const char *path = rc->files.paths[i];
 	const char *rel = path + strlen(rc->vpath) + 1;
-	struct location_file *in = NULL, *out = NULL;
+	struct location_file *out = NULL;
 	struct digest_set *ds = NULL;
 	struct digest_result res;
+	struct location_sink sink = { location_sink_write, NULL };
 	const char *want;
 	int rc_ = -1, orc;
 
 	if (digest_set_new(&ds, DIGEST_BIT(rc->alg), err) < 0)
 		return -1;
-	orc = location_open_read(from, path, &in, err);
+	if (location_txn_create(t, rel, &out, err) < 0)
+		goto out;
+	sink.arg = out;
+	orc = location_read_through(from, path, buf, FIO_BUFSIZE, ds, &sink, NULL, err);
 	if (orc == 1)
 		err_set(err, CUSTOS_EIO, path, "'%s' vanished from '%s'", path,
 			location_name(from));
-	if (orc != 0 || location_txn_create(t, rel, &out, err) < 0)
-		goto out;
-	for (;;) {
-		long long n = location_file_read(in, buf, FIO_BUFSIZE, err);
-
-		if (n < 0)
-			goto out;
-		if (n == 0)
-			break;
-		if (digest_set_update(ds, buf, (size_t)n, err) < 0 ||
-		    location_file_write(out, buf, (size_t)n, err) < 0)
-			goto out;
-	}
-	if (digest_set_final(ds, &res, err) < 0)
+	if (orc != 0 || digest_set_final(ds, &res, err) < 0)
 		goto out;
 	memcpy(rc->hex[i], res.hex[rc->alg], DIGEST_HEX_MAX);
 	want = strmap_get(rc->expected, rel);
@@ -68,7 +59,6 @@ static int copy_file(struct rep_ctx *rc, struct location *from,
 	}
 	rc_ = 0;
 out:
-	location_file_close(in, NULL);
 	if (out && location_file_close(out, rc_ < 0 ? NULL : err) < 0)
 		rc_ = -1;
 	digest_set_free(ds);
@@ -80,30 +70,20 @@ static int verify_copy(struct rep_ctx *rc, struct location *to,
 		       unsigned char *buf, struct custos_err *err)
 {
 	for (size_t i = 0; i < rc->files.n; i++) {
-		struct location_file *in = NULL;
-		struct digest_set *ds = NULL;
+		const char *path = rc->files.paths[i];
 		struct digest_result res;
-		int ok = digest_set_new(&ds, DIGEST_BIT(rc->alg), err) == 0 &&
-			 location_open_read(to, rc->files.paths[i], &in, err) == 0;
+		int orc = location_digest(to, path, DIGEST_BIT(rc->alg), buf,
+					  FIO_BUFSIZE, &res, NULL, err);
 
-		while (ok) {
-			long long n = location_file_read(in, buf, FIO_BUFSIZE, err);
-
-			if (n <= 0) {
-				ok = n == 0;
-				break;
-			}
-			ok = digest_set_update(ds, buf, (size_t)n, err) == 0;
-		}
-		ok = ok && digest_set_final(ds, &res, err) == 0;
-		location_file_close(in, NULL);
-		digest_set_free(ds);
-		if (ok && strcmp(res.hex[rc->alg], rc->hex[i]))
-			ok = err_set(err, CUSTOS_EIO, rc->files.paths[i],
-				     "'%s' reads back differently in location '%s'",
-				     rc->files.paths[i], location_name(to)) == 0;
-		if (!ok)
+		if (orc == 1)
+			return err_set(err, CUSTOS_EIO, path, "'%s' vanished from '%s'",
+				       path, location_name(to));
+		if (orc != 0)
 			return -1;
+		if (strcmp(res.hex[rc->alg], rc->hex[i]))
+			return err_set(err, CUSTOS_EIO, path,
+				       "'%s' reads back differently in location '%s'",
+				       path, location_name(to));
 	}
 	return 0;
 }
