@@ -65,11 +65,11 @@ int report_log_leaves(struct repo *r, struct merkle_hash **out, size_t *n,
 
 int report_log_section(struct repo *r, json_t *rep, struct custos_err *err)
 {
-	struct merkle_hash *leaves, root;
+	struct merkle_hash *leaves = NULL, root;
 	char hex[2 * MERKLE_HASH + 1], why[256] = "";
 	int64_t count, bad;
 	json_t *head;
-	size_t n;
+	size_t n = 0;
 
 	if (catalog_log_verify(r->cat, &count, &bad, why, sizeof(why), err) < 0 ||
 	    rsql_rows(r->cat, "SELECT COUNT(*) AS \"i:events\", (SELECT hash FROM events"
@@ -127,10 +127,10 @@ static void print_path(FILE *to, const char *label, const struct merkle_hash *pa
 static int prove(struct repo *r, const char *event, FILE *to, bool *ok,
 		 struct custos_err *err)
 {
-	struct merkle_hash *leaves, root, path[MERKLE_MAX_PATH];
+	struct merkle_hash *leaves = NULL, root, path[MERKLE_MAX_PATH];
 	char hex[2 * MERKLE_HASH + 1];
 	int64_t index;
-	size_t n, np;
+	size_t n = 0, np = 0;
 
 	*ok = false;
 	if (find_event(r, event, &index, err) < 0 ||
@@ -187,7 +187,7 @@ static int old_head(const char *dir, size_t *size, struct merkle_hash *root,
 static int consistency(struct repo *r, const char *dir, FILE *to, bool *ok,
 		       struct custos_err *err)
 {
-	struct merkle_hash *leaves, root, old, path[MERKLE_MAX_PATH];
+	struct merkle_hash *leaves = NULL, root, old, path[MERKLE_MAX_PATH];
 	char hex[2 * MERKLE_HASH + 1];
 	size_t m = 0, n = 0, np = 0;
 	int rc = 0;
