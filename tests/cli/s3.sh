@@ -44,9 +44,10 @@ s3() {
 	curl -s --aws-sigv4 "aws:amz:$S3_REGION:s3" --user "$S3_ACCESS_KEY:$S3_SECRET_KEY" \
 		-H "x-amz-content-sha256: ${SHA:-$EMPTY}" -X "$method" "$@" "$S3_ENDPOINT/$path"
 }
-# keys BUCKET PREFIX: every key under PREFIX, sorted
+# keys BUCKET PREFIX: every key under PREFIX, sorted (the query given
+# sorted and encoded, since curl 7.88 signs it as it is)
 keys() {
-	s3 GET "$1?list-type=2&max-keys=1000&prefix=$2" | grep -o '<Key>[^<]*</Key>' |
+	s3 GET "$1?list-type=2&max-keys=1000&prefix=$(printf %s "$2" | sed 's|/|%2F|g')" | grep -o '<Key>[^<]*</Key>' |
 		sed 's/<Key>\(.*\)<\/Key>/\1/' | sort
 }
 
