@@ -37,7 +37,7 @@
 #define STAGING ".custos-staging"
 #define S3_PART (16u << 20)     /* multipart part size = single-PUT ceiling */
 #define S3_MAX_PARTS 10000u     /* S3's limit: files up to 156 GiB */
-#define S3_CHUNK (8u << 20)     /* one ranged GET */
+#define S3_CHUNK (16u << 20)    /* one ranged GET */
 #define S3_XML_MAX (32u << 20)  /* one listing answer */
 #define S3_SMALL_MAX 4096u      /* a stage record */
 #define S3_BATCH 1000           /* keys per DeleteObjects */
@@ -812,7 +812,7 @@ static int fetch_chunk(struct s3_file *f, struct custos_err *err)
 	char range[64];
 	struct s3_kv h[2] = { { "range", range }, { "if-match", f->etag } };
 	struct s3_request rq = { .method = "GET", .key = f->key, .headers = h,
-				 .nheaders = f->next ? 2 : 1 };
+				 .nheaders = f->next && *f->etag ? 2 : 1 };
 	struct s3_response resp = { .body = f->chunk };
 	int rc;
 
