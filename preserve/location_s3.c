@@ -1040,6 +1040,16 @@ static int visible_files(struct location *l, struct keyset *ks, int all,
 	return 0;
 }
 
+static int has_key(const struct keyset *ks, const char *dir, const char *leaf)
+{
+	size_t n = strlen(dir);
+
+	for (size_t i = 0; i < ks->n; i++)
+		if (!strncmp(ks->keys[i], dir, n) && !strcmp(ks->keys[i] + n, leaf))
+			return 1;
+	return 0;
+}
+
 static int s3_list(struct location *l, const char *prefix, location_list_fn fn,
 		   void *arg, struct custos_err *err)
 {
@@ -1053,7 +1063,9 @@ static int s3_list(struct location *l, const char *prefix, location_list_fn fn,
 	if (!kprefix)
 		return err_nomem(err);
 	rc = list_raw(l, kprefix, keyset_add, &ks, err);
-	if (rc == 0 && *prefix && (all = prefix_complete(l, prefix, err)) < 0)
+	/* a version's own marker is in its listing; ask above only if not */
+	if (rc == 0 && *prefix && !has_key(&ks, kprefix, MARKER) &&
+	    (all = prefix_complete(l, prefix, err)) < 0)
 		rc = -1;
 	if (rc == 0)
 		rc = visible_files(l, &ks, all, &f, &nf, err);

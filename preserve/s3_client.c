@@ -307,7 +307,8 @@ static int sign_request(struct s3_client *c, const struct s3_request *rq,
 {
 	struct s3_kv h[MAX_HEADERS];
 	size_t n = 0;
-	char date[17], *auth, line[1024];
+	char date[17], *auth, *line;
+	int ok = 0;
 	struct s3_sigv4_input in = {
 		rq->method, path, rq->query, rq->nquery, h, 0, payload_hash,
 		date, c->region, "s3", c->access, c->secret,
@@ -326,16 +327,30 @@ static int sign_request(struct s3_client *c, const struct s3_request *rq,
 	in.nheaders = n;
 	if (!(auth = s3_sigv4_authorization(&in)))
 		return -1;
-	for (size_t i = 0; i < n; i++) {
-		snprintf(line, sizeof(line), "%s: %s", h[i].name, h[i].value);
-		*list = curl_slist_append(*list, line);
+	for (size_t i = 0; i <= n; i++) {
+		struct curl_slist *g;
+
+		if (asprintf(&line, "%s: %s", i < n ? h[i].name : "Authorization",
+			     i < n ? h[i].value : auth) < 0)
+			break;
+		g = curl_slist_append(*list, line);
+		free(line);
+		if (!g)
+			break;
+		*list = g;
+		if (i == n)
+			ok = 1;
 	}
-	snprintf(line, sizeof(line), "Authorization: %s", auth);
 	free(auth);
-	*list = curl_slist_append(*list, line);
-	*list = curl_slist_append(*list, "Expect:");
-	*list = curl_slist_append(*list, "Content-Type:");
-	return *list ? 0 : -1;
+	for (size_t i = 0; ok && i < 2; i++) {
+		struct curl_slist *g = curl_slist_append(*list, i ? "Content-Type:" :
+							  "Expect:");
+		if (!g)
+			ok = 0;
+		else
+			*list = g;
+	}
+	return ok ? 0 : -1;    /* the caller frees *list either way */
 }
 
 static void set_method(CURL *h, const struct s3_request *rq, struct upload *u)
