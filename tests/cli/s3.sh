@@ -179,6 +179,29 @@ SHA=UNSIGNED-PAYLOAD s3 HEAD custos-b/collections/r6/big/v1/data/large.bin -I | 
 	grep -qi '^etag: ".*-3"' && ok || bad "large.bin was not stored as a 3-part upload"
 s3 GET "custos-b?prefix=collections%2Fr6%2F&uploads=" | grep -q '<Upload>' && bad "multipart upload left" || ok
 
+# killed in the middle of a multipart upload: recover aborts the upload
+# (its parts are invisible but stored) and removes the partial version
+mkdir -p "$SCRATCH/big2"
+head -c 200000000 /dev/urandom >"$SCRATCH/big2/huge.bin"
+"$CUSTOS" ingest -r "$R6" --id big2 "$SCRATCH/big2" >/dev/null 2>&1 &
+pid=$!
+seen=0
+for i in $(seq 1 600); do
+	if s3 GET "custos-b?prefix=collections%2Fr6%2Fbig2%2F&uploads=" | grep -q '<Upload>'; then
+		seen=1
+		break
+	fi
+	kill -0 $pid 2>/dev/null || break
+	sleep 0.05
+done
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+[ $seen = 1 ] && ok || bad "never saw the multipart upload of big2 in progress"
+check_rc 0 "recover after a killed multipart upload" -- "$CUSTOS" recover -r "$R6"
+s3 GET "custos-b?prefix=collections%2Fr6%2F&uploads=" | grep -q '<Upload>' && bad "multipart upload left after recover" || ok
+[ -z "$(keys custos-b collections/r6/big2/)" ] && ok || bad "keys of big2 left after recover: $(keys custos-b collections/r6/big2/ | head -3)"
+rm -rf "$SCRATCH/big2"
+
 # ---- a missing bucket, refused credentials, a vanished bucket -------------
 policy r4 fs custos-none
 check_rc 3 "init, missing bucket" -- "$CUSTOS" init "$SCRATCH/repo4" --policy "$SCRATCH/r4.ini"
