@@ -457,6 +457,16 @@ static char *request_url(const struct s3_client *c, const char *path,
 	return url;
 }
 
+char *s3_client_url(const struct s3_client *c, const char *key)
+{
+	struct s3_request rq = { .method = "GET", .key = key };
+	char *path = request_path(c, &rq), *url = path ?
+		request_url(c, path, &rq) : NULL;
+
+	free(path);
+	return url;
+}
+
 static int unavailable(struct s3_client *c, const struct s3_request *rq,
 		       CURLcode cc, const char *ebuf, struct custos_err *err)
 {

@@ -57,6 +57,10 @@ struct s3_response {
 int s3_client_new(struct s3_client **out, const struct s3_client_config *cfg,
 		  struct custos_err *err);
 void s3_client_free(struct s3_client *c);
+/* The URL of KEY (NULL = the bucket), as requests use it: path style
+ * ("ENDPOINT/BUCKET/KEY") or virtual-host style ("ENDPOINT/KEY" when the
+ * endpoint's host starts with "BUCKET."). NULL on out of memory. */
+char *s3_client_url(const struct s3_client *c, const char *key);
 /* "s3://bucket at http://host:port" */
 const char *s3_client_where(const struct s3_client *c);
 

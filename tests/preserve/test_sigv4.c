@@ -1,7 +1,8 @@
 /*
  * tests/preserve/test_sigv4.c - SigV4 signing against the published AWS
  * examples (S3 developer guide "Examples: Signature Calculations" and the
- * SigV4 test suite's get-vanilla cases), plus percent-encoding.
+ * SigV4 test suite's get-vanilla cases), plus percent-encoding and the
+ * path-style / virtual-host-style URLs of preserve/s3_client.c.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "preserve/s3_client.h"
 #include "preserve/s3_sigv4.h"
 
 #define EMPTY_SHA "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
@@ -177,6 +179,40 @@ static void sigv4__md5(void **state)
 	assert_string_equal(b64, "1B2M2Y8AsgTpgAmY7PhCfg==");
 }
 
+static void check_url(const char *endpoint, const char *key, const char *want)
+{
+	struct s3_client_config cfg = { "offsite", endpoint, "my-bucket",
+					NULL, "AK", "SK", NULL };
+	struct s3_client *c = NULL;
+	struct custos_err err;
+	char *url;
+
+	assert_int_equal(s3_client_new(&c, &cfg, &err), 0);
+	url = s3_client_url(c, key);
+	assert_non_null(url);
+	assert_string_equal(url, want);
+	free(url);
+	s3_client_free(c);
+}
+
+static void sigv4__addressing(void **state)
+{
+	(void)state;
+	check_url("http://127.0.0.1:7480", "p/obj-1/v1/data/a b.txt",
+		  "http://127.0.0.1:7480/my-bucket/p/obj-1/v1/data/a%20b.txt");
+	check_url("http://127.0.0.1:7480/", NULL,
+		  "http://127.0.0.1:7480/my-bucket");
+	check_url("https://gw.example.org/s3/", "k",
+		  "https://gw.example.org/s3/my-bucket/k");
+	check_url("https://my-bucket.s3.eu-west-1.amazonaws.com", "obj-1/v1/x",
+		  "https://my-bucket.s3.eu-west-1.amazonaws.com/obj-1/v1/x");
+	check_url("https://my-bucket.s3.eu-west-1.amazonaws.com", NULL,
+		  "https://my-bucket.s3.eu-west-1.amazonaws.com/");
+	/* a host that merely starts with the bucket's name: path style */
+	check_url("https://my-bucket-archive.example.org", "k",
+		  "https://my-bucket-archive.example.org/my-bucket/k");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -187,6 +223,7 @@ int main(void)
 		cmocka_unit_test(sigv4__suite_header_trim),
 		cmocka_unit_test(sigv4__encoding),
 		cmocka_unit_test(sigv4__md5),
+		cmocka_unit_test(sigv4__addressing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
