@@ -1269,6 +1269,7 @@ int location_s3_open(struct location *l, const struct location_config *cfg,
 	struct creds cr = { 0 };
 	int rc = -1;
 
+	xmlInitParser();      /* once, before any thread parses */
 	if (!cfg->endpoint || !cfg->bucket)
 		rc = err_set(err, CUSTOS_EUSAGE, NULL, "s3 location '%s' needs "
 			     "an endpoint and a bucket", cfg->name);

@@ -57,8 +57,9 @@ done
 printf '[default]\naws_access_key_id = %s\naws_secret_access_key = %s\n' \
 	"$S3_ACCESS_KEY" "$S3_SECRET_KEY" >"$SCRATCH/creds.ini"
 
-# policy NAME FIRST BUCKET: a policy with a filesystem and an s3 location,
-# FIRST = fs or s3 (the first location is where ingest writes)
+# policy NAME FIRST BUCKET [env]: a policy with a filesystem and an s3
+# location, FIRST = fs or s3 (the first location is where ingest writes);
+# the keys from creds.ini, or with "env" from the environment
 policy() {
 	local fs="[location.primary]
 path = store/primary" s3="[location.offsite]
@@ -66,7 +67,8 @@ type = s3
 endpoint = $S3_ENDPOINT
 bucket = $3
 prefix = collections/$1
-s3_region = $S3_REGION
+s3_region = $S3_REGION"
+	[ "${4:-}" = env ] || s3="$s3
 credentials = $SCRATCH/creds.ini"
 	printf '[policy]\nname = %s\n[copies]\nrequired = 2\n' "$1" >"$SCRATCH/$1.ini"
 	if [ "$2" = fs ]; then printf '%s\n%s\n' "$fs" "$s3"; else printf '%s\n%s\n' "$s3" "$fs"; fi >>"$SCRATCH/$1.ini"
@@ -213,10 +215,16 @@ check_rc 3 "init, refused credentials" -- "$CUSTOS" init "$SCRATCH/repo5" --poli
 check_grep "refused the credentials" "$SCRATCH/err" "refused credentials message"
 check_nogrep "wrong" "$SCRATCH/err" "the secret is not printed"
 
+# (this repository takes its keys from the environment)
 R7=$SCRATCH/repo7
-policy r7 fs custos-gone
+policy r7 fs custos-gone env
+check_rc 2 "init, no credentials" -- "$CUSTOS" init "$R7" --policy "$SCRATCH/r7.ini"
+check_grep "no S3 credentials for location 'offsite'" "$SCRATCH/err" "no credentials message"
+rm -rf "$R7"
+export AWS_ACCESS_KEY_ID=$S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$S3_SECRET_KEY
 "$CUSTOS" init "$R7" --policy "$SCRATCH/r7.ini" >/dev/null || bad "init r7"
 check_rc 0 "ingest r7" -- "$CUSTOS" ingest -r "$R7" --id gone "$EX"
+[ -n "$(keys custos-gone collections/r7/gone/v1/)" ] && ok || bad "keys from the environment: nothing stored"
 for k in $(keys custos-gone ''); do s3 DELETE "custos-gone/$k" -o /dev/null; done
 [ "$(s3 DELETE custos-gone -o /dev/null -w '%{http_code}')" = 204 ] && ok || bad "bucket not deleted"
 rm -rf "$R7/store/primary/gone/v1"
