@@ -97,7 +97,8 @@ int s3_client_new(struct s3_client **out, const struct s3_client_config *cfg,
 	pthread_once(&curl_once, curl_init_once);
 	if (!curl_ok) {
 		free(c);
-		return err_set(err, CUSTOS_EINTERNAL, NULL, "libcurl did not start");
+		return err_set(err, CUSTOS_EINTERNAL, NULL,
+			       "libcurl did not start");
 	}
 	if (!c)
 		return err_nomem(err);
@@ -151,6 +152,11 @@ void s3_client_free(struct s3_client *c)
 	wipe_free(c->token);
 	free(c->where);
 	free(c);
+}
+
+const char *s3_client_name(const struct s3_client *c)
+{
+	return c->name;
 }
 
 const char *s3_client_where(const struct s3_client *c)
@@ -343,8 +349,9 @@ static int sign_request(struct s3_client *c, const struct s3_request *rq,
 	}
 	free(auth);
 	for (size_t i = 0; ok && i < 2; i++) {
-		struct curl_slist *g = curl_slist_append(*list, i ? "Content-Type:" :
-							  "Expect:");
+		const char *off = i ? "Content-Type:" : "Expect:";
+		struct curl_slist *g = curl_slist_append(*list, off);
+
 		if (!g)
 			ok = 0;
 		else

@@ -61,6 +61,8 @@ void s3_client_free(struct s3_client *c);
  * ("ENDPOINT/BUCKET/KEY") or virtual-host style ("ENDPOINT/KEY" when the
  * endpoint's host starts with "BUCKET."). NULL on out of memory. */
 char *s3_client_url(const struct s3_client *c, const char *key);
+/* The location's name, for messages. */
+const char *s3_client_name(const struct s3_client *c);
 /* "s3://bucket at http://host:port" */
 const char *s3_client_where(const struct s3_client *c);
 
