@@ -181,6 +181,16 @@ SHA=UNSIGNED-PAYLOAD s3 HEAD custos-b/collections/r6/big/v1/data/large.bin -I | 
 	grep -qi '^etag: ".*-3"' && ok || bad "large.bin was not stored as a 3-part upload"
 s3 GET "custos-b?prefix=collections%2Fr6%2F&uploads=" | grep -q '<Upload>' && bad "multipart upload left" || ok
 
+# an object replaced through the S3 API: export refuses the S3 copy and
+# falls back to the filesystem one
+printf 'replaced\n' >"$SCRATCH/replaced"
+SHA=$(sha256sum <"$SCRATCH/replaced" | cut -d' ' -f1) s3 PUT custos-b/collections/r6/big/v1/data/small.txt \
+	--data-binary @"$SCRATCH/replaced" -o /dev/null
+check_rc 0 "export, s3 object replaced" -- "$CUSTOS" export -r "$R6" big "$SCRATCH/exp6b"
+check_grep "from location 'primary'" "$SCRATCH/out" "export fell back to the filesystem copy"
+cmp -s "$SCRATCH/exp6b/data/small.txt" "$SCRATCH/big/small.txt" && ok || bad "export after fallback differs"
+rm -rf "$SCRATCH/exp6" "$SCRATCH/exp6b"
+
 # killed in the middle of a multipart upload: recover aborts the upload
 # (its parts are invisible but stored) and removes the partial version
 mkdir -p "$SCRATCH/big2"
