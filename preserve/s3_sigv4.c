@@ -247,6 +247,15 @@ void s3_md5_base64(const void *data, size_t len, char out[25])
 	EVP_EncodeBlock((unsigned char *)out, md, 16);
 }
 
+void s3_md5_hex(const void *data, size_t len, char out[33])
+{
+	unsigned char md[16];
+	unsigned int n = 0;
+
+	EVP_Digest(data, len, md, &n, EVP_md5(), NULL);
+	hex_of(md, 16, out);
+}
+
 static void hmac(const void *key, size_t klen, const char *msg,
 		 unsigned char out[32])
 {

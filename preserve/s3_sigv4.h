@@ -39,8 +39,10 @@ char *s3_sigv4_canonical_request(const struct s3_sigv4_input *in);
 /* The Authorization header value. NULL on OOM. */
 char *s3_sigv4_authorization(const struct s3_sigv4_input *in);
 
-/* Digests of a body: lower-case hex SHA-256, and base64 MD5 (Content-MD5). */
+/* Digests of a body: lower-case hex SHA-256, base64 MD5 (Content-MD5),
+ * lower-case hex MD5 (a plain upload's ETag). */
 void s3_sha256_hex(const void *data, size_t len, char out[65]);
 void s3_md5_base64(const void *data, size_t len, char out[25]);
+void s3_md5_hex(const void *data, size_t len, char out[33]);
 
 #endif

@@ -54,8 +54,27 @@ int s3_store_head(struct s3_client *c, const char *key, uint64_t *size,
 	return rc;
 }
 
+int s3_store_etag_check(struct s3_client *c, const char *key,
+			const struct s3_response *resp, const void *data,
+			size_t len, struct custos_err *err)
+{
+	char md5[33];
+	const char *e = resp->etag;
+
+	if (strlen(e) != 34 || e[0] != '"' || e[33] != '"' ||
+	    strspn(e + 1, "0123456789abcdef") != 32)
+		return 0;
+	s3_md5_hex(data ? data : "", len, md5);
+	if (strncmp(e + 1, md5, 32))
+		return err_set(err, CUSTOS_EIO, key, "location '%s': the server "
+			       "stored other bytes for '%s' than were sent "
+			       "(ETag %s, MD5 sent \"%s\")", s3_client_name(c),
+			       key, e, md5);
+	return 0;
+}
+
 int s3_store_put(struct s3_client *c, const char *key, const void *data,
-		  size_t len, struct custos_err *err)
+		 size_t len, struct custos_err *err)
 {
 	struct s3_request rq = { .method = "PUT", .key = key, .body = data,
 				 .body_len = len, .content_md5 = 1 };
@@ -64,6 +83,8 @@ int s3_store_put(struct s3_client *c, const char *key, const void *data,
 
 	if (rc == 0)
 		rc = s3_store_ok(c, &rq, &resp, err);
+	if (rc == 0)
+		rc = s3_store_etag_check(c, key, &resp, data, len, err);
 	s3_buf_release(&resp.body);
 	return rc;
 }

@@ -33,6 +33,13 @@ int s3_store_check(struct s3_client *c, struct custos_err *err);
  * there), -1. */
 int s3_store_head(struct s3_client *c, const char *key, uint64_t *size,
 		  struct custos_err *err);
+/* A plain upload's ETag is the MD5 of what the server stored: -1 if RESP
+ * has such an ETag and it is not DATA's (a transfer check on top of the
+ * server's Content-MD5 check; ETags that are not a plain MD5, as with
+ * server-side encryption, are not judged; never used as fixity). */
+int s3_store_etag_check(struct s3_client *c, const char *key,
+			const struct s3_response *resp, const void *data,
+			size_t len, struct custos_err *err);
 /* PUT a small body with Content-MD5 and its SHA-256. */
 int s3_store_put(struct s3_client *c, const char *key, const void *data,
 		 size_t len, struct custos_err *err);

@@ -103,6 +103,9 @@ static int put_part(struct s3_writer *f, struct custos_err *err)
 	if (rc == 0 && (rc = s3_store_ok(f->c, &rq, &resp, err)) == 0) {
 		if (!*resp.etag)
 			rc = s3_store_bad_answer(f->c, "a part upload", err);
+		else if (s3_store_etag_check(f->c, f->key, &resp, f->buf,
+					     f->len, err) < 0)
+			rc = -1;
 		else if (!(f->etags[f->nparts] = strdup(resp.etag)))
 			rc = err_nomem(err);
 		else

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "preserve/s3_client.h"
+#include "preserve/s3_store.h"
 
 #define MAX_REQ 8
 
@@ -221,6 +222,30 @@ static void s3_client__missing_bucket(void **state)
 	s3_client_free(c);
 }
 
+/* A plain PUT's ETag is the MD5 of what was stored: a different one fails
+ * the upload ("hello" is 5d41402abc4b2a76b9719d911017c592). */
+static void s3_client__put_etag_checked(void **state)
+{
+	static const char *const answers[] = {
+		"HTTP/1.1 200 OK\r\nETag: \"5d41402abc4b2a76b9719d911017c592\"\r\n"
+		"Content-Length: 0\r\nConnection: close\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nETag: \"00000000000000000000000000000000\"\r\n"
+		"Content-Length: 0\r\nConnection: close\r\n\r\n",
+	};
+	struct custos_err err;
+	struct server s;
+	struct s3_client *c;
+
+	(void)state;
+	server_start(&s, answers, 2);
+	c = client_for(s.port);
+	assert_int_equal(s3_store_put(c, "k", "hello", 5, &err), 0);
+	assert_int_equal(s3_store_put(c, "k", "hello", 5, &err), -1);
+	assert_non_null(strstr(err.msg, "stored other bytes for 'k'"));
+	server_stop(&s);
+	s3_client_free(c);
+}
+
 static void s3_client__no_credentials(void **state)
 {
 	struct s3_client_config cfg = { "offsite", "http://127.0.0.1:9", "bkt",
@@ -245,6 +270,7 @@ int main(void)
 		cmocka_unit_test(s3_client__retries_are_bounded),
 		cmocka_unit_test(s3_client__no_answer_is_unavailable),
 		cmocka_unit_test(s3_client__missing_bucket),
+		cmocka_unit_test(s3_client__put_etag_checked),
 		cmocka_unit_test(s3_client__no_credentials),
 	};
 
