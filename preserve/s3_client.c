@@ -16,6 +16,7 @@
 
 #include <curl/curl.h>
 
+#include "core/ckd.h"
 #include "core/strbuf.h"
 
 #define S3_ATTEMPTS 5           /* tries per request */
@@ -215,10 +216,10 @@ static size_t write_body(char *src, size_t size, size_t n, void *arg)
 	size_t len = size * n;
 
 	if (len > b->cap - b->len) {
-		size_t need = b->len + len, ncap = b->cap ? b->cap : 4096;
+		size_t need = 0, ncap = b->cap ? b->cap : 4096;
 		unsigned char *g;
 
-		if (need > b->max || need < len) {
+		if (ckd_add_size(&need, b->len, len) || need > b->max) {
 			b->overflow = 1;
 			return 0;
 		}

@@ -251,13 +251,13 @@ int s3_keyset_add(void *arg, const char *key, uint64_t size)
 
 	if (ks->n == ks->cap) {
 		size_t ncap = ks->cap ? ks->cap * 2 : 64;
-		char **g = realloc(ks->keys, ncap * sizeof(*g));
+		char **g = reallocarray(ks->keys, ncap, sizeof(*g));
 		uint64_t *gs;
 
 		if (!g)
 			return -1;
 		ks->keys = g;
-		if (!(gs = realloc(ks->sizes, ncap * sizeof(*gs))))
+		if (!(gs = reallocarray(ks->sizes, ncap, sizeof(*gs))))
 			return -1;
 		ks->sizes = gs;
 		ks->cap = ncap;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/ckd.h"
 #include "core/crashpoint.h"
 #include "preserve/s3_store.h"
 
@@ -94,7 +95,7 @@ static int put_part(struct s3_writer *f, struct custos_err *err)
 		return err_set(err, CUSTOS_ELIMIT, f->key, "'%s' is larger than "
 			       "S3 multipart uploads allow (%u parts of %u bytes)",
 			       f->key, S3_MAX_PARTS, S3_PART);
-	if (!(g = realloc(f->etags, (f->nparts + 1) * sizeof(*g))))
+	if (!(g = reallocarray(f->etags, f->nparts + 1, sizeof(*g))))
 		return err_nomem(err);
 	f->etags = g;
 	q[1].value = f->upload_id;
@@ -228,11 +229,14 @@ static int fetch_chunk(struct s3_reader *f, struct custos_err *err)
 	struct s3_request rq = { .method = "GET", .key = f->key, .headers = h,
 				 .nheaders = f->next && *f->etag ? 2 : 1 };
 	struct s3_response resp = { .body = f->chunk };
+	uint64_t last = 0;
 	int rc;
 
+	if (ckd_add_u64(&last, f->next, S3_CHUNK - 1))
+		return err_set(err, CUSTOS_ELIMIT, f->key, "'%s' is too large "
+			       "to read", f->key);
 	snprintf(range, sizeof(range), "bytes=%llu-%llu",
-		 (unsigned long long)f->next,
-		 (unsigned long long)(f->next + S3_CHUNK - 1));
+		 (unsigned long long)f->next, (unsigned long long)last);
 	rc = s3_client_do(f->c, &rq, &resp, err);
 	f->chunk = resp.body;
 	f->pos = 0;
