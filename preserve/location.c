@@ -36,6 +36,8 @@ int location_open(struct location **out, const struct location_config *cfg,
 	}
 	if (!cfg->type || !strcmp(cfg->type, "filesystem")) {
 		rc = location_fs_open(l, cfg, err);
+	} else if (!strcmp(cfg->type, "s3")) {
+		rc = location_s3_open(l, cfg, err);
 	} else {
 		rc = err_set(err, CUSTOS_EUSAGE, NULL,
 			     "location '%s' has type '%s', which this custos cannot use",

@@ -22,6 +22,14 @@ struct location_config {
 	const char *name;        /* "primary" */
 	const char *type;        /* "filesystem" (NULL = filesystem) */
 	const char *path;        /* absolute root for filesystem locations */
+	/* type "s3" (see location_s3.c): */
+	const char *endpoint;    /* "https://host[:port]"; "https://BUCKET.host"
+				  * = virtual-host style */
+	const char *bucket;
+	const char *prefix;      /* key prefix; NULL or "" = the bucket root */
+	const char *region;      /* SigV4 region; NULL = us-east-1 */
+	const char *credentials; /* absolute path of a credentials file, or
+				  * NULL: AWS_ACCESS_KEY_ID/_SECRET_ACCESS_KEY */
 };
 
 /* Open a location. Does not require the root to be reachable yet. */

@@ -54,6 +54,8 @@ struct location_txn { const struct location_ops *ops; };
 
 int location_fs_open(struct location *l, const struct location_config *cfg,
 		     struct custos_err *err);
+int location_s3_open(struct location *l, const struct location_config *cfg,
+		     struct custos_err *err);
 
 /* True if RELPATH is canonical and stays below the root. */
 int location_path_ok(const char *relpath);

@@ -71,12 +71,18 @@ static int open_locations(struct repo *r, struct custos_err *err)
 	for (size_t i = 0; i < p->nlocations; i++) {
 		const struct policy_location *pl = &p->locations[i];
 		char *where = location_root(r->root, pl);
+		char *cred = pl->credentials ? (pl->credentials[0] == '/' ?
+			strdup(pl->credentials) :
+			fio_join(r->root, pl->credentials)) : NULL;
 		struct location_config cfg = {
-			pl->name, policy_location_type_name(pl->type), where
+			pl->name, policy_location_type_name(pl->type), where,
+			pl->endpoint, pl->bucket, pl->prefix, pl->s3_region, cred
 		};
-		int rc = location_open(&r->locs[i], &cfg, err);
+		int rc = (pl->credentials && !cred) ? err_nomem(err) :
+			 location_open(&r->locs[i], &cfg, err);
 
 		free(where);
+		free(cred);
 		if (rc < 0)
 			return -1;
 		r->nlocs++;

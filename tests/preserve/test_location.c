@@ -24,7 +24,7 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof(*fx));
-	struct location_config cfg = { "primary", NULL, NULL };
+	struct location_config cfg = { .name = "primary" };
 	struct custos_err err;
 
 	fx->tmp = tu_mkdtemp();
