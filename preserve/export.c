@@ -128,7 +128,8 @@ static int export_file(struct exp_ctx *x, size_t i, unsigned char *buf,
 		goto out;
 	orc = location_read_through(x->from, path, buf, FIO_BUFSIZE, ds, &sink, NULL, err);
 	if (orc == 1)
-		err_set(err, CUSTOS_EIO, path, "'%s' vanished", path);
+		err_set(err, CUSTOS_EIO, path, "'%s' vanished from location '%s'", path,
+			location_name(x->from));
 	if (orc != 0 || digest_set_final(ds, &res, err) < 0)
 		goto out;
 	if (want && strcmp(want, res.hex[x->alg])) {
@@ -191,6 +192,41 @@ static int close_output(struct exp_ctx *x, const char *dest, int ok,
 }
 
 /* Try exporting from location index LOC. */
+/* The copy must hold exactly the catalog's payload files and a bag
+ * declaration; otherwise it is not exported from (the next one is). */
+static int check_complete(struct exp_ctx *x, struct custos_err *err)
+{
+	size_t skip = strlen(x->vpath) + 1, pos = 0;
+	struct strmap *listed = strmap_new();
+	const char *path;
+	void *hex;
+	int rc = 0;
+
+	if (!listed)
+		return err_nomem(err);
+	for (size_t i = 0; i < x->files.n && rc == 0; i++) {
+		const char *rel = x->files.paths[i] + skip;
+
+		if (strncmp(rel, "data/", 5) == 0 && !strmap_get(x->expected, rel))
+			rc = err_set(err, CUSTOS_EIO, x->files.paths[i],
+				     "'%s' in location '%s' is not in the catalog; not exported from there",
+				     x->files.paths[i], location_name(x->from));
+		if (strmap_put(listed, rel, listed) < 0)
+			rc = err_nomem(err);
+	}
+	while (rc == 0 && strmap_next(x->expected, &pos, &path, &hex))
+		if (!strmap_get(listed, path))
+			rc = err_set(err, CUSTOS_EIO, path,
+				     "'%s/%s' is missing from location '%s'; not exported from there",
+				     x->vpath, path, location_name(x->from));
+	if (rc == 0 && !strmap_get(listed, "bagit.txt"))
+		rc = err_set(err, CUSTOS_EIO, x->vpath,
+			     "'%s/bagit.txt' is missing from location '%s'; not exported from there",
+			     x->vpath, location_name(x->from));
+	strmap_free(listed);
+	return rc;
+}
+
 static int export_from(struct exp_ctx *x, size_t loc, const char *dest,
 		       enum export_format fmt, struct custos_err *err)
 {
@@ -208,6 +244,8 @@ static int export_from(struct exp_ctx *x, size_t loc, const char *dest,
 			x->vpath, location_name(x->from));
 		goto out;
 	}
+	if (check_complete(x, err) < 0)
+		goto out;
 	if (open_output(x, dest, fmt, err) < 0)
 		goto done;
 	ok = 1;

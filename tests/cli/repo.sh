@@ -78,6 +78,15 @@ check_rc 0 "export skips damaged copy" -- "$CUSTOS" export -r "$R" one-file "$SC
 check_grep "from location 'secondary'" "$SCRATCH/out" "export used the good copy"
 check_rc 0 "export is good" -- "$CUSTOS" validate "$SCRATCH/one"
 cp "$R/store/secondary/one-file/v1/data/loans-1920.csv" "$R/store/primary/one-file/v1/data/loans-1920.csv"
+# an incomplete copy (a file gone, or one too many) is not handed out either
+mv "$R/store/primary/one-file/v1/data/loans-1920.csv" "$SCRATCH/held"
+check_rc 0 "export skips incomplete copy" -- "$CUSTOS" export -r "$R" one-file "$SCRATCH/one-b"
+check_grep "from location 'secondary'" "$SCRATCH/out" "export used the complete copy"
+mv "$SCRATCH/held" "$R/store/primary/one-file/v1/data/loans-1920.csv"
+echo extra >"$R/store/primary/one-file/v1/data/extra.txt"
+check_rc 0 "export skips a copy with an extra file" -- "$CUSTOS" export -r "$R" one-file "$SCRATCH/one-c"
+check_rc 0 "that export is valid" -- "$CUSTOS" validate "$SCRATCH/one-c"
+rm "$R/store/primary/one-file/v1/data/extra.txt"
 
 # two writers at once: both succeed, one after the other
 "$CUSTOS" ingest -r "$R" --id c1 "$EX" >"$SCRATCH/c1" 2>&1 &
