@@ -114,7 +114,7 @@ static int restore(struct fixjob *j, size_t src, const char *rel, digest_mask ma
 	struct location *to = r->locs[j->d->loc];
 	struct location_txn *t = NULL;
 	struct digest_result staged, back;
-	char txid[96], qdir[160], *path = NULL, *keep = NULL;
+	char txid[96], qdir[160], sdir[176], *path = NULL, *keep = NULL;
 	uint64_t size;
 	int rc = -1, k;
 
@@ -123,6 +123,9 @@ static int restore(struct fixjob *j, size_t src, const char *rel, digest_mask ma
 	snprintf(txid, sizeof(txid), "audit-repair-%lld", (long long)j->d->copy_id);
 	snprintf(qdir, sizeof(qdir), QUARANTINE "/audit-%lld-%lld-%u",
 		 (long long)j->a->res->run, (long long)j->d->copy_id, j->seq++);
+	/* staged beside, not inside, what is kept: dropping the stage (which
+	 * on object stores deletes its keys) must leave the kept file */
+	snprintf(sdir, sizeof(sdir), "%s/.stage", qdir);
 	location_discard_stage(to, txid, NULL);
 	if (asprintf(&path, "%s/%s", j->vpath, rel) < 0 ||
 	    asprintf(&keep, "%s/%s/%s", qdir, j->vpath, rel) < 0) {
@@ -130,7 +133,7 @@ static int restore(struct fixjob *j, size_t src, const char *rel, digest_mask ma
 		err_nomem(err);
 		goto out;
 	}
-	if (location_begin(to, qdir, txid, &t, err) < 0 ||
+	if (location_begin(to, sdir, txid, &t, err) < 0 ||
 	    stage(r->locs[src], path, t, mask, &staged, err) < 0)
 		goto out;
 	if (want && !same_digests(&staged, mask, want, NULL)) {

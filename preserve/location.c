@@ -193,6 +193,9 @@ int location_txn_place(struct location_txn *t, const char *staged,
 	if (!location_path_ok(staged) || !location_path_ok(relpath))
 		return err_set(err, CUSTOS_EFORMAT, relpath,
 			       "refusing to place '%s' at '%s'", staged, relpath);
+	if (!t->ops->txn_place)
+		return err_set(err, CUSTOS_EUSAGE, relpath,
+			       "this kind of location cannot replace '%s' in place", relpath);
 	return t->ops->txn_place(t, staged, relpath, err);
 }
 
@@ -202,6 +205,10 @@ int location_keep(struct location *l, const char *relpath,
 	if (!location_path_ok(relpath) || !location_path_ok(keep_as))
 		return err_set(err, CUSTOS_EFORMAT, relpath,
 			       "refusing to keep '%s' as '%s'", relpath, keep_as);
+	if (!l->ops->keep)
+		return err_set(err, CUSTOS_EUSAGE, relpath,
+			       "location '%s' cannot keep '%s' in quarantine", l->name,
+			       relpath);
 	return l->ops->keep(l, relpath, keep_as, err);
 }
 

@@ -29,6 +29,7 @@
 #include "preserve/s3_store.h"
 #include "preserve/s3_stream.h"
 
+#define QUARANTINE ".custos-quarantine"   /* the auditor keeps damaged files */
 #define MARKER ".custos-complete"
 #define STAGING ".custos-staging"
 
@@ -428,6 +429,7 @@ static int visible_files(struct location *l, struct s3_keyset *ks, int all,
 
 		if (!strcmp(rel, MARKER) ||
 		    !strncmp(rel, STAGING "/", sizeof(STAGING)) ||
+		    !strncmp(rel, QUARANTINE "/", sizeof(QUARANTINE)) ||
 		    bsearch(&rel, dirs, nd, sizeof(*dirs), str_cmp))
 			continue;            /* a marker (cut above) or a record */
 		if (all || under_complete(rel, dirs, nd)) {
@@ -544,6 +546,78 @@ static void s3_free(struct location *l)
 	free(sl);
 }
 
+/* Copy object SRC to DST through this process: S3 has no rename, and the
+ * bytes stay under custos's eyes. 0, 1 if SRC is absent, -1. */
+static int copy_key(struct location *l, const char *src, const char *dst,
+		    struct custos_err *err)
+{
+	struct s3_reader *r = NULL;
+	struct s3_writer *w = NULL;
+	unsigned char *buf = malloc(1u << 20);
+	int rc;
+
+	if (!buf)
+		return err_nomem(err);
+	rc = s3_reader_open(&r, cl(l), src, err);
+	if (rc == 0 && s3_writer_open(&w, cl(l), dst, err) < 0)
+		rc = -1;
+	while (rc == 0) {
+		long long n = s3_reader_read(r, buf, 1u << 20, err);
+
+		if (n <= 0) {
+			rc = n < 0 ? -1 : 0;
+			break;
+		}
+		if (s3_writer_write(w, buf, (size_t)n, err) < 0)
+			rc = -1;
+	}
+	if (w && rc == 0)
+		rc = s3_writer_close(w, err);
+	else
+		s3_writer_abort(w);
+	s3_reader_free(r);
+	free(buf);
+	return rc;
+}
+
+/* Keep RELPATH as KEEP_AS (the auditor's quarantine). */
+static int s3_keep(struct location *l, const char *relpath, const char *keep_as,
+		   struct custos_err *err)
+{
+	char *src = key_of(loc_of(l), relpath), *dst = key_of(loc_of(l), keep_as);
+	int rc = src && dst ? copy_key(l, src, dst, err) : err_nomem(err);
+
+	free(src);
+	free(dst);
+	return rc;
+}
+
+/* Put the staged file STAGED at RELPATH: a PUT replaces an object in one
+ * step, so readers see the old bytes or the new, never a mix. */
+static int s3_txn_place(struct location_txn *tb, const char *staged,
+			const char *relpath, struct custos_err *err)
+{
+	struct s3_txn *t = (struct s3_txn *)tb;
+	char *rel = NULL, *src = NULL, *dst = key_of(loc_of(t->l), relpath);
+	int rc;
+
+	if (!dst || asprintf(&rel, "%s/%s", t->dest, staged) < 0 ||
+	    !(src = key_of(loc_of(t->l), rel))) {
+		free(dst);
+		free(rel);
+		return err_nomem(err);
+	}
+	rc = copy_key(t->l, src, dst, err);
+	if (rc == 1)
+		rc = err_set(err, CUSTOS_EIO, rel, "staged '%s' vanished", rel);
+	if (rc == 0)
+		rc = s3_store_delete(cl(t->l), src, err);
+	free(rel);
+	free(src);
+	free(dst);
+	return rc;
+}
+
 static const struct location_ops s3_ops = {
 	.create = s3_create, .check = s3_check, .begin = s3_begin,
 	.txn_create = s3_txn_create, .txn_commit = s3_txn_commit,
@@ -552,6 +626,7 @@ static const struct location_ops s3_ops = {
 	.file_read = s3_file_read, .file_close = s3_file_close,
 	.open_read = s3_open_read, .stat = s3_stat, .list = s3_list,
 	.remove = s3_remove, .exists = s3_exists, .free = s3_free,
+	.txn_place = s3_txn_place, .keep = s3_keep,
 };
 
 static char *norm_prefix(const char *p)

@@ -219,6 +219,16 @@ int s3_writer_close(struct s3_writer *f, struct custos_err *err)
 	return rc;
 }
 
+void s3_writer_abort(struct s3_writer *w)
+{
+	struct custos_err ignored;
+
+	if (!w)
+		return;
+	w->failed = 1;
+	s3_writer_close(w, &ignored);
+}
+
 /* ---- reading -------------------------------------------------------- */
 
 /* GET the next range into f->chunk: 0, 1 if the key is absent, -1. */

@@ -23,6 +23,10 @@ int s3_writer_write(struct s3_writer *w, const void *buf, size_t len,
  * free W; on failure nothing is left stored under an upload. */
 int s3_writer_close(struct s3_writer *w, struct custos_err *err);
 
+/* Give up: nothing written is stored (a multipart upload is aborted);
+ * frees W. NULL ok. */
+void s3_writer_abort(struct s3_writer *w);
+
 /* Open KEY for reading: 0, 1 if it does not exist, -1. */
 int s3_reader_open(struct s3_reader **out, struct s3_client *c,
 		   const char *key, struct custos_err *err);

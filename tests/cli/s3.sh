@@ -6,9 +6,9 @@
 # multipart upload, crashes mid-replication recovered, a missing bucket and
 # refused credentials, bit rot planted under the gateway (rados put) and a
 # stopped gateway. Skipped (exit 0) when Ceph is not installed or cannot
-# start. `custos audit` is not in this tree yet: the S3 copy's reads are
-# checked through `custos export`, which compares every byte with the
-# catalog's digests.
+# start. The auditor finds rot under the gateway and damage through the
+# S3 API in the right states and repairs them from the filesystem copy;
+# with the gateway down it reports storage-unavailable, never missing.
 . "$(dirname "$0")/lib.sh"
 EX=$(cd "$(dirname "$0")/../resources/example-collection" && pwd)
 UP=$SHARED/tools/ceph-rgw-up
@@ -246,9 +246,48 @@ check_grep "bucket 'custos-gone' does not exist" "$SCRATCH/err" "vanished bucket
 check_grep '^gone .*ok (2/2 copies)' "$SCRATCH/ls7" "nothing marked missing"
 check_nogrep 'missing' "$SCRATCH/ls7" "nothing marked missing"
 
+# ---- the auditor on an S3 copy ---------------------------------------------
+# a clean audit reads both copies; bit rot under the gateway (the ETag is
+# unchanged) and damage through the S3 API are each found in the right
+# state for the right file, repaired from the filesystem copy, and a last
+# audit is clean
+R9=$SCRATCH/repo9
+policy r9 fs custos-b
+check_rc 0 "init r9" -- "$CUSTOS" init "$R9" --policy "$SCRATCH/r9.ini"
+check_rc 0 "ingest r9" -- "$CUSTOS" ingest -r "$R9" --id audited "$EX"
+check_rc 0 "audit, s3 copy clean" -- "$CUSTOS" audit -r "$R9" --all --json
+check_grep '"checked":{"copies":2,"files":14' "$SCRATCH/out" "audit read both copies"
+K9=collections/r9/audited/v1/data
+robj=$(rados -p default.rgw.buckets.data ls | grep -F "_$K9/README.txt" | head -1)
+if [ -n "$robj" ] && rados -p default.rgw.buckets.data get "$robj" "$SCRATCH/robj9"; then
+	printf 'X' | dd of="$SCRATCH/robj9" bs=1 seek=10 conv=notrunc 2>/dev/null
+	rados -p default.rgw.buckets.data put "$robj" "$SCRATCH/robj9" && ok || bad "rados put (r9)"
+	check_rc 1 "audit finds rot under the gateway" -- "$CUSTOS" audit -r "$R9" --all --json
+	check_grep '"location":"offsite","path":"data/README.txt","state":"changed"' "$SCRATCH/out" "rot found as changed"
+else
+	bad "no RADOS object for $K9/README.txt"
+fi
+s3 DELETE "custos-b/$K9/datasets/loans-1920.csv" -o /dev/null
+SHA=UNSIGNED-PAYLOAD s3 PUT "custos-b/$K9/photographs/gradient.png" --data-binary 'not a png' -o /dev/null
+SHA=UNSIGNED-PAYLOAD s3 PUT "custos-b/$K9/extra.txt" --data-binary 'extra' -o /dev/null
+check_rc 1 "audit finds damage through the S3 API" -- "$CUSTOS" audit -r "$R9" --all --json
+check_grep '"location":"offsite","path":"data/datasets/loans-1920.csv","state":"missing"' "$SCRATCH/out" "deleted object is missing"
+check_grep '"location":"offsite","path":"data/photographs/gradient.png","state":"changed"' "$SCRATCH/out" "replaced object is changed"
+check_grep '"location":"offsite","path":"data/extra.txt","state":"unexpected"' "$SCRATCH/out" "extra object is unexpected"
+check_nogrep '"location":"primary"' "$SCRATCH/out" "the filesystem copy is intact"
+check_rc 1 "audit --repair (findings, all repaired)" -- "$CUSTOS" audit -r "$R9" --all --repair --json
+check_nogrep '"repaired":false' "$SCRATCH/out" "every finding repaired"
+check_rc 0 "clean audit after repair" -- "$CUSTOS" audit -r "$R9" --all
+s3 GET "custos-b/$K9/README.txt" -o "$SCRATCH/readme9"
+cmp -s "$SCRATCH/readme9" "$EX/README.txt" && ok || bad "README.txt in the bucket not repaired"
+check_rc 0 "log verify r9" -- "$CUSTOS" log verify -r "$R9"
+
 # ---- the gateway stops ---------------------------------------------------
 kill -TERM "$(tail -1 "$CEPH_DIR/run/pids")"
 for i in $(seq 1 50); do curl -s -o /dev/null "$S3_ENDPOINT/" || break; sleep 0.1; done
 check_rc 3 "export, gateway stopped" -- "$CUSTOS" export -r "$R" letters "$SCRATCH/exp8"
 check_grep "storage location 'offsite' is unavailable" "$SCRATCH/err" "gateway stopped message"
+check_rc 3 "audit, gateway stopped" -- "$CUSTOS" audit -r "$R9" --all --json
+check_grep '"location":"offsite","path":"","state":"storage-unavailable"' "$SCRATCH/out" "storage-unavailable, not missing"
+check_nogrep '"state":"missing"' "$SCRATCH/out" "nothing marked missing while the gateway is down"
 report_done
