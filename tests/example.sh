@@ -3,8 +3,9 @@
 # README quick start runs it: create a repository under the default policy
 # (two copies), ingest the collection (the source stays untouched), list
 # and show what is stored, audit every copy, damage one copy and let the
-# audit find and repair it, write a signed evidence report and verify it,
-# export the object as a bag for a partner, and verify the event log.
+# audit find and repair it, export the object as a bag for a partner and
+# validate that, verify the event log, and end with a signed evidence
+# report of the repository (verified), saying where to open it.
 # Usage: tests/example.sh [CUSTOS_BINARY] [OUTPUT_DIR]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,13 +35,13 @@ printf 'X' | dd of="$repo/store/secondary/reading-room-papers/v1/data/README.txt
 	bs=1 seek=10 conv=notrunc status=none
 "$custos" audit -r "$repo" --all --repair || true
 "$custos" audit -r "$repo" --all
-step "custos keygen + custos report --sign, then custos report verify"
-"$custos" keygen --out "$out/signing-key"
-"$custos" report -r "$repo" --out "$out/report" --sign "$out/signing-key.pem"
-"$custos" report verify "$out/report" --pubkey "$out/signing-key.pub"
-echo "   (open $out/report/index.html in a browser)"
 step "custos export reading-room-papers $out/reading-room-papers.tar.gz, then custos validate it"
 "$custos" export -r "$repo" reading-room-papers "$out/reading-room-papers.tar.gz"
 "$custos" validate "$out/reading-room-papers.tar.gz"
 step "custos log verify"
 "$custos" log verify -r "$repo"
+step "custos keygen + custos report --sign, then custos report verify"
+"$custos" keygen --out "$out/signing-key"
+"$custos" report -r "$repo" --out "$out/report" --sign "$out/signing-key.pem"
+"$custos" report verify "$out/report" --pubkey "$out/signing-key.pub"
+printf '\nThe evidence report is in %s/report: open %s/report/index.html in a browser.\n' "$out" "$out"
