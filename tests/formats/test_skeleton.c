@@ -105,7 +105,7 @@ static void run_corpus(struct fmt_identifier *id, struct tally *bin,
 		if (split_tabs(line, col, 6) < 5 ||
 		    strncmp(col[0], "skeleton/", 9))
 			continue;
-		snprintf(path, sizeof(path), CORPUS "%s", col[0]);
+		assert_true(snprintf(path, sizeof(path), CORPUS "%s", col[0]) < (int)sizeof(path));
 		fd = open(path, O_RDONLY);
 		assert_true(fd >= 0);
 		assert_int_equal(fmt_identify_fd(scan, fd, path, path, res, &err), 0);
@@ -187,7 +187,7 @@ static void skeleton__prefilter_matches_naive(void **state)
 		line[strcspn(line, "\t")] = '\0';
 		if (strncmp(line, "skeleton/", 9))
 			continue;
-		snprintf(path, sizeof(path), CORPUS "%s", line);
+		assert_true(snprintf(path, sizeof(path), CORPUS "%s", line) < (int)sizeof(path));
 		fd = open(path, O_RDONLY);
 		assert_true(fd >= 0);
 		fmt_identifier_set_prefilter(id, true);
@@ -240,7 +240,7 @@ static void skeleton__builtin_own_formats(void **state)
 		sf = sigset_find_puid(id->sigs, col[3]);
 		if (!sf || !sf->nsigs)
 			continue;
-		snprintf(path, sizeof(path), CORPUS "%s", col[0]);
+		assert_true(snprintf(path, sizeof(path), CORPUS "%s", col[0]) < (int)sizeof(path));
 		fd = open(path, O_RDONLY);
 		assert_true(fd >= 0);
 		assert_int_equal(fmt_identify_fd(scan, fd, path, path, r, &err), 0);
