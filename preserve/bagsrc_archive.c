@@ -12,6 +12,7 @@
 #include <archive_entry.h>
 
 #include "core/fileio.h"
+#include "core/strbuf.h"
 #include "core/strmap.h"
 #include "preserve/bagpath.h"
 #include "preserve/manifest.h"
@@ -71,44 +72,51 @@ static int is_tag_candidate(const char *path)
 	       manifest_name_alg(base, "tagmanifest-", alg, sizeof(alg)) == 0;
 }
 
+/* Keep tag file NAME's bytes. The ceilings are checked against the bytes
+ * actually read, never against the size the header declares: a header can
+ * lie (a crafted tar claiming 1 GiB) or say nothing (zip data descriptors). */
 static int cache_tag(struct archive_impl *ai, struct archive *a,
-		     const char *name, uint64_t size, struct custos_err *err)
+		     const char *name, struct custos_err *err)
 {
 	struct cached_tag *t = calloc(1, sizeof(*t));
-	size_t used = 0;
+	size_t room = BAGSRC_TAG_TOTAL_MAX - ai->cached_total;
+	struct strbuf b;
+	char chunk[64 * 1024];
 
 	if (!t)
 		return err_nomem(err);
-	if (size > BAGSRC_TAG_MAX ||
-	    ai->cached_total + size > BAGSRC_TAG_TOTAL_MAX) {
-		t->too_big = 1;
-	} else {
-		t->data = malloc((size_t)size + 1);
-		if (!t->data) {
+	strbuf_init(&b, room < BAGSRC_TAG_MAX ? room : BAGSRC_TAG_MAX);
+	for (;;) {
+		la_ssize_t n = archive_read_data(a, chunk, sizeof(chunk));
+
+		if (n < 0) {
+			strbuf_release(&b);
 			free(t);
-			return err_nomem(err);
+			return err_set(err, CUSTOS_EFORMAT, name,
+				       "cannot read '%s' from the archive: %s",
+				       name, archive_error_string(a));
 		}
-		for (;;) {
-			la_ssize_t n = archive_read_data(a, t->data + used,
-							 (size_t)size - used);
-			if (n < 0) {
-				free(t->data);
+		if (n == 0)
+			break;
+		strbuf_add(&b, chunk, (size_t)n);
+		if (b.failed) {
+			if (b.err.code == CUSTOS_ENOMEM) {
+				strbuf_release(&b);
 				free(t);
-				return err_set(err, CUSTOS_EFORMAT, name,
-					       "cannot read '%s' from the archive: %s",
-					       name, archive_error_string(a));
+				return err_nomem(err);
 			}
-			if (n == 0 || used + (size_t)n >= size) {
-				used += (size_t)n;
-				break;
-			}
-			used += (size_t)n;
+			t->too_big = 1;      /* the rest is skipped with the entry */
+			break;
 		}
-		t->data[used] = '\0';
-		t->len = used;
-		ai->cached_total += used;
 	}
-	if (strmap_put(ai->tags, name, t) < 0) {
+	if (!t->too_big) {
+		t->len = b.len;
+		t->data = b.data ? b.data : strdup("");
+		b.data = NULL;
+		ai->cached_total += t->len;
+	}
+	strbuf_release(&b);
+	if ((!t->too_big && !t->data) || strmap_put(ai->tags, name, t) < 0) {
 		free(t->data);
 		free(t);
 		return err_nomem(err);
@@ -164,7 +172,7 @@ static int take_header(struct bagsrc *s, struct archive *a,
 		}
 	}
 	if (type == BAG_ENTRY_FILE && is_tag_candidate(canon) &&
-	    cache_tag(ai, a, canon, (uint64_t)archive_entry_size(e), err) < 0) {
+	    cache_tag(ai, a, canon, err) < 0) {
 		free(canon);
 		free(target);
 		return -1;

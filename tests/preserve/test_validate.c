@@ -342,6 +342,54 @@ static void validate__archive_entries_cannot_escape(void **state)
 	free(p);
 }
 
+/* Give the tar entry NAME a header claiming SIZE bytes (checksum fixed). */
+static void lie_about_size(const char *tar, const char *name, unsigned long long size)
+{
+	size_t len;
+	char *dir = strdup(tar), *slash = strrchr(dir, '/');
+	unsigned char *data;
+
+	*slash = '\0';
+	data = (unsigned char *)tu_read(dir, slash + 1, &len);
+	for (size_t off = 0; off + 512 <= len; off += 512) {
+		unsigned char *h = data + off;
+		unsigned sum = 0;
+
+		if (strcmp((char *)h, name) != 0)
+			continue;
+		snprintf((char *)h + 124, 12, "%011llo", size);
+		memset(h + 148, ' ', 8);
+		for (int i = 0; i < 512; i++)
+			sum += h[i];
+		snprintf((char *)h + 148, 8, "%06o", sum);
+		h[155] = ' ';
+		tu_write(dir, slash + 1, data, len);
+		break;
+	}
+	free(data);
+	free(dir);
+}
+
+static void validate__archive_header_lies_about_size(void **state)
+{
+	struct fixture *fx = *state;
+	struct arc_file files[] = {
+		{ "bag/bagit.txt", "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n" },
+		{ "bag/manifest-sha256.txt", "e3b0  data/a\n" },
+		{ "bag/data/a", "x" },
+	};
+	char *p = tu_path(fx->tmp, "lie.tar");
+	struct validate_result res;
+
+	write_archive(p, 0, 0, files, 3);
+	lie_about_size(p, "bag/manifest-sha256.txt", 1ull << 30);
+	run(p, VALIDATE_FULL, &res);      /* a clear error, not 1 GiB of memory */
+	assert_false(res.valid);
+	assert_non_null(item(&res, "unreadable-bag", NULL));
+	validate_result_release(&res);
+	free(p);
+}
+
 static void validate__not_an_archive(void **state)
 {
 	struct fixture *fx = *state;
@@ -369,6 +417,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(validate__serialized_bags, setup, teardown),
 		cmocka_unit_test_setup_teardown(validate__archive_entries_cannot_escape, setup, teardown),
 		cmocka_unit_test_setup_teardown(validate__not_an_archive, setup, teardown),
+		cmocka_unit_test_setup_teardown(validate__archive_header_lies_about_size, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
