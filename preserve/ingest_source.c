@@ -178,7 +178,8 @@ static int validate_bag(struct ingest_ctx *cx, struct custos_err *err)
 
 	if (load_profiles(&bc, err) < 0)
 		goto out;
-	if (bag_validate(cx->src, &vo, &vr, err) < 0)
+	if ((cx->bag ? bag_validate_source(cx->bag, &vo, &vr, err) :
+		       bag_validate(cx->src, &vo, &vr, err)) < 0)
 		goto out;
 	copy_report(&cx->res->refusal, &vr.report);
 	validate_result_release(&vr);

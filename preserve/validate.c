@@ -213,10 +213,11 @@ static int run_checks(struct vstate *st, struct custos_err *err)
 	return run_facts_hook(st, err);
 }
 
-int bag_validate(const char *path, const struct validate_opts *opts,
-		 struct validate_result *res, struct custos_err *err)
+int bag_validate_source(struct bagsrc *src, const struct validate_opts *opts,
+			struct validate_result *res, struct custos_err *err)
 {
-	struct vstate st = { .o = opts, .res = res, .major = -1, .minor = -1 };
+	struct vstate st = { .o = opts, .res = res, .major = -1, .minor = -1,
+			     .src = src };
 	struct validate_opts defaults = { .mode = VALIDATE_FULL };
 	int rc;
 
@@ -230,10 +231,8 @@ int bag_validate(const char *path, const struct validate_opts *opts,
 		defaults.jobs = pool_default_workers();
 		st.o = &defaults;
 	}
-	if (bagsrc_open(&st.src, path, err) < 0)
-		return -1;
 	rc = run_checks(&st, err);
-	res->serialization = bagsrc_serialization(st.src);
+	res->serialization = bagsrc_serialization(src);
 	res->valid = res->report.errors == 0;
 	vcontent_release(&st);
 	tagfile_release(&st.info);
@@ -241,7 +240,22 @@ int bag_validate(const char *path, const struct validate_opts *opts,
 	free(st.files);
 	strmap_free(st.by_path);
 	strmap_free(st.by_fold);
-	bagsrc_close(st.src);
+	return rc;
+}
+
+int bag_validate(const char *path, const struct validate_opts *opts,
+		 struct validate_result *res, struct custos_err *err)
+{
+	struct bagsrc *src;
+	int rc;
+
+	if (bagsrc_open(&src, path, err) < 0) {
+		memset(res, 0, sizeof(*res));
+		report_init(&res->report);
+		return -1;
+	}
+	rc = bag_validate_source(src, opts, res, err);
+	bagsrc_close(src);
 	return rc;
 }
 

@@ -53,6 +53,12 @@ struct validate_result {
 int bag_validate(const char *path, const struct validate_opts *opts,
 		 struct validate_result *res, struct custos_err *err);
 
+/* The same for a source already open (its inventory, if already taken,
+ * is reused: an archive is not read one more time). S stays open. */
+struct bagsrc;
+int bag_validate_source(struct bagsrc *s, const struct validate_opts *opts,
+			struct validate_result *res, struct custos_err *err);
+
 void validate_result_release(struct validate_result *res);
 
 #endif
