@@ -56,17 +56,17 @@ static int print_json(const char *bag, const char *profile,
 			      "serialization", ser_name(res->serialization),
 			      "files", (json_int_t)res->files,
 			      "bytes", (json_int_t)res->bytes);
-	int rc = -1;
 
 	if (!o)
 		return -1;
 	if (profile)
 		json_object_set_new(o, "profile", json_string(profile));
-	if (!json_object_set_new(o, "errors", report_out_json(&res->report, REPORT_ERROR)) &&
-	    !json_object_set_new(o, "warnings", report_out_json(&res->report, REPORT_WARNING)))
-		rc = report_out_print_json(o);
-	json_decref(o);
-	return rc;
+	if (json_object_set_new(o, "errors", report_out_json(&res->report, REPORT_ERROR)) ||
+	    json_object_set_new(o, "warnings", report_out_json(&res->report, REPORT_WARNING))) {
+		json_decref(o);
+		return -1;
+	}
+	return cli_print_json(o);
 }
 
 static void print_text(const char *bag, const struct validate_result *res)

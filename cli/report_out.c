@@ -4,7 +4,6 @@
  */
 #include "cli/report_out.h"
 
-#include <stdlib.h>
 
 static void text_items(FILE *to, const struct report *r,
 		       enum report_severity sev)
@@ -58,15 +57,4 @@ json_t *report_out_json(const struct report *r, enum report_severity sev)
 fail:
 	json_decref(arr);
 	return NULL;
-}
-
-int report_out_print_json(json_t *j)
-{
-	char *s = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
-
-	if (!s)
-		return -1;
-	puts(s);
-	free(s);
-	return 0;
 }

@@ -15,7 +15,4 @@ void report_out_text(FILE *to, const struct report *r);
 /* New JSON array of the items of severity SEV (NULL on OOM). */
 json_t *report_out_json(const struct report *r, enum report_severity sev);
 
-/* Print J compactly on one line to stdout. 0, or -1. */
-int report_out_print_json(json_t *j);
-
 #endif
