@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "cli/exit.h"
-#include "preserve/bagfacts.h"
-#include "preserve/repo.h"
+#include "preserve/bagit/bagfacts.h"
+#include "preserve/repo/repo.h"
 
 __attribute__((format(printf, 2, 0)))
 static void vmsg(const char *prefix, const char *fmt, va_list ap)

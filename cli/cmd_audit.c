@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit/audit.h"
+#include "audit/auditor/audit.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/exit.h"

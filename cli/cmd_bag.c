@@ -10,7 +10,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/exit.h"
-#include "preserve/bagmake.h"
+#include "preserve/bagit/bagmake.h"
 
 const char cmd_bag_usage[] =
 	"usage: custos bag SRC_DIR [--dest DIR] [--algorithm ALG[,ALG...]] "

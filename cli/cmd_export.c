@@ -11,7 +11,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/exit.h"
-#include "preserve/export.h"
+#include "preserve/repo/export.h"
 
 const char cmd_export_usage[] =
 	"usage: custos export ID DEST [--version N] [--format dir|zip|tar|tar.gz] [-r REPO]\n"

@@ -13,8 +13,8 @@
 #include "cli/commands.h"
 #include "cli/exit.h"
 #include "cli/progress.h"
-#include "cli/report_out.h"
-#include "preserve/ingest.h"
+#include "cli/problems_out.h"
+#include "preserve/repo/ingest.h"
 
 const char cmd_ingest_usage[] =
 	"usage: custos ingest SRC... [--id ID] [--info KEY=VALUE]... "
@@ -111,7 +111,7 @@ static int one(struct ingest_cli *ic, struct repo *r, const char *src)
 			json_object_set_new(o, "copies", json_integer((json_int_t)res.copies));
 		}
 		if (rc == 1)
-			json_object_set_new(o, "errors", report_out_json(&res.refusal, REPORT_ERROR));
+			json_object_set_new(o, "errors", problems_out_json(&res.refusal, PROBLEM_ERROR));
 		if (rc < 0)
 			json_object_set_new(o, "error", json_string(err.msg));
 		json_array_append_new(ic->out, o);
@@ -122,7 +122,7 @@ static int one(struct ingest_cli *ic, struct repo *r, const char *src)
 		       (unsigned long long)res.bytes, res.copies,
 		       cli_plural(res.copies, "copy", "copies"), src);
 	} else if (rc == 1) {
-		report_out_text(stdout, &res.refusal);
+		problems_out_text(stdout, &res.refusal);
 		printf("%s: REFUSED (%zu %s); nothing was stored\n", src,
 		       res.refusal.errors,
 		       cli_plural(res.refusal.errors, "problem", "problems"));

@@ -8,7 +8,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/exit.h"
-#include "preserve/repo.h"
+#include "preserve/repo/repo.h"
 
 const char cmd_init_usage[] =
 	"usage: custos init PATH [--policy FILE]\n"

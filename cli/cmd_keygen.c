@@ -5,7 +5,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "audit/sign.h"
+#include "audit/report/sign.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/exit.h"

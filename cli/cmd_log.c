@@ -11,7 +11,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/exit.h"
-#include "preserve/repo.h"
+#include "preserve/repo/repo.h"
 
 const char cmd_log_usage[] =
 	"usage: custos log [--object ID] [--since DATE] [--json] [-r REPO]\n"

@@ -11,7 +11,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/exit.h"
-#include "preserve/repo.h"
+#include "preserve/repo/repo.h"
 
 const char cmd_ls_usage[] =
 	"usage: custos ls [--json] [-r REPO]\n"

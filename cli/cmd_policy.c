@@ -10,7 +10,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/exit.h"
-#include "core/policy.h"
+#include "preserve/policy/policy.h"
 
 const char cmd_policy_usage[] =
 	"usage: custos policy check FILE\n"

@@ -8,7 +8,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/exit.h"
-#include "preserve/repo.h"
+#include "preserve/repo/repo.h"
 
 const char cmd_recover_usage[] =
 	"usage: custos recover [-r REPO]\n"

@@ -9,11 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "audit/report.h"
+#include "audit/report/report.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/exit.h"
-#include "preserve/repo.h"
+#include "preserve/repo/repo.h"
 
 const char cmd_report_usage[] =
 	"usage: custos report --out DIR [--sign KEY.pem] [--since DATE]\n"

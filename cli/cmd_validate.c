@@ -11,9 +11,9 @@
 #include "cli/commands.h"
 #include "cli/exit.h"
 #include "cli/progress.h"
-#include "cli/report_out.h"
-#include "preserve/profile.h"
-#include "preserve/validate.h"
+#include "cli/problems_out.h"
+#include "preserve/bagit/profile.h"
+#include "preserve/bagit/validate.h"
 
 const char cmd_validate_usage[] =
 	"usage: custos validate BAG [--fast] [--completeness-only] "
@@ -43,7 +43,7 @@ static const char *ser_name(enum bag_serialization s)
 }
 
 static void check_profile(void *arg, const struct bag_facts *facts,
-			  struct report *r)
+			  struct problems *r)
 {
 	profile_check(arg, facts, r);
 }
@@ -61,8 +61,8 @@ static int print_json(const char *bag, const char *profile,
 		return -1;
 	if (profile)
 		json_object_set_new(o, "profile", json_string(profile));
-	if (json_object_set_new(o, "errors", report_out_json(&res->report, REPORT_ERROR)) ||
-	    json_object_set_new(o, "warnings", report_out_json(&res->report, REPORT_WARNING))) {
+	if (json_object_set_new(o, "errors", problems_out_json(&res->problems, PROBLEM_ERROR)) ||
+	    json_object_set_new(o, "warnings", problems_out_json(&res->problems, PROBLEM_WARNING))) {
 		json_decref(o);
 		return -1;
 	}
@@ -71,19 +71,19 @@ static int print_json(const char *bag, const char *profile,
 
 static void print_text(const char *bag, const struct validate_result *res)
 {
-	report_out_text(stdout, &res->report);
+	problems_out_text(stdout, &res->problems);
 	if (res->valid)
 		printf("%s: valid (BagIt %s, %llu %s, %llu bytes%s)\n", bag,
 		       res->version[0] ? res->version : "?",
 		       (unsigned long long)res->files,
 		       cli_plural(res->files, "file", "files"),
 		       (unsigned long long)res->bytes,
-		       res->report.warnings ? ", with warnings" : "");
+		       res->problems.warnings ? ", with warnings" : "");
 	else
 		printf("%s: INVALID (%zu %s, %zu %s)\n", bag,
-		       res->report.errors, cli_plural(res->report.errors, "error", "errors"),
-		       res->report.warnings,
-		       cli_plural(res->report.warnings, "warning", "warnings"));
+		       res->problems.errors, cli_plural(res->problems.errors, "error", "errors"),
+		       res->problems.warnings,
+		       cli_plural(res->problems.warnings, "warning", "warnings"));
 }
 
 int cmd_validate(int argc, char **argv)

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "audit/audit_internal.h"
+#include "audit/auditor/audit_int.h"
 
 static void classify__tag_files(void **state)
 {

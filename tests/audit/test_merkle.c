@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "audit/merkle.h"
+#include "audit/report/merkle.h"
 
 static const char *const inputs[8] = {
 	"", "00", "10", "2021", "3031", "40414243", "5051525354555657",

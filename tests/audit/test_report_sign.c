@@ -17,8 +17,8 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
-#include "audit/report_int.h"
-#include "audit/sign.h"
+#include "audit/report/report_int.h"
+#include "audit/report/sign.h"
 #include "core/fileio.h"
 
 static char dir[64];

@@ -1,5 +1,5 @@
 #!/bin/bash
-# tests/cli/s3.sh - storage locations on S3 (preserve/location_s3.c)
+# tests/cli/s3.sh - storage locations on S3 (preserve/storage/s3/location_s3.c)
 # against a real Ceph RADOS Gateway started by $SHARED/tools/ceph-rgw-up:
 # ingest into a filesystem + S3 repository and into an S3-first one, the
 # bucket as a readable copy, export falling back to the S3 copy, a

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "preserve/bagpath.h"
+#include "preserve/bagit/bagpath.h"
 
 static void assert_decodes(const char *raw, const char *want)
 {
@@ -53,21 +53,21 @@ static void bagpath__encode_round_trips(void **state)
 static int verdict_of(const char *path, char **canon, unsigned *flags)
 {
 	*canon = NULL;
-	return bagpath_normalize(canon, path, flags);
+	return relpath_normalize(canon, path, flags);
 }
 
 static void bagpath__rejects_escapes(void **state)
 {
 	struct { const char *path; int verdict; } cases[] = {
-		{ "/etc/passwd", BAGPATH_ABSOLUTE },
-		{ "~/x", BAGPATH_HOME },
-		{ "~root/foo", BAGPATH_HOME },
-		{ "../../../README.md", BAGPATH_DOTDOT },
-		{ "data/../../x", BAGPATH_DOTDOT },
-		{ "data/a/..", BAGPATH_DOTDOT },
-		{ "", BAGPATH_EMPTY },
-		{ "./", BAGPATH_EMPTY },
-		{ "data/\x01x", BAGPATH_CONTROL },
+		{ "/etc/passwd", RELPATH_ABSOLUTE },
+		{ "~/x", RELPATH_HOME },
+		{ "~root/foo", RELPATH_HOME },
+		{ "../../../README.md", RELPATH_DOTDOT },
+		{ "data/../../x", RELPATH_DOTDOT },
+		{ "data/a/..", RELPATH_DOTDOT },
+		{ "", RELPATH_EMPTY },
+		{ "./", RELPATH_EMPTY },
+		{ "data/\x01x", RELPATH_CONTROL },
 	};
 
 	(void)state;
@@ -87,20 +87,20 @@ static void bagpath__normalizes_tolerated_forms(void **state)
 	unsigned flags;
 
 	(void)state;
-	assert_int_equal(verdict_of("./data/hello.txt", &canon, &flags), BAGPATH_OK);
+	assert_int_equal(verdict_of("./data/hello.txt", &canon, &flags), RELPATH_OK);
 	assert_string_equal(canon, "data/hello.txt");
-	assert_true(flags & BAGPATH_F_DOTSLASH);
+	assert_true(flags & RELPATH_F_DOTSLASH);
 	free(canon);
-	assert_int_equal(verdict_of("data//a/./b", &canon, &flags), BAGPATH_OK);
+	assert_int_equal(verdict_of("data//a/./b", &canon, &flags), RELPATH_OK);
 	assert_string_equal(canon, "data/a/b");
-	assert_true(flags & BAGPATH_F_SLASHES);
+	assert_true(flags & RELPATH_F_SLASHES);
 	free(canon);
-	assert_int_equal(verdict_of("data/..hidden/x..y", &canon, &flags), BAGPATH_OK);
+	assert_int_equal(verdict_of("data/..hidden/x..y", &canon, &flags), RELPATH_OK);
 	assert_string_equal(canon, "data/..hidden/x..y");
 	assert_int_equal(flags, 0);
 	free(canon);
-	assert_int_equal(verdict_of("data\\..\\x", &canon, &flags), BAGPATH_OK);
-	assert_true(flags & BAGPATH_F_BACKSLASH);
+	assert_int_equal(verdict_of("data\\..\\x", &canon, &flags), RELPATH_OK);
+	assert_true(flags & RELPATH_F_BACKSLASH);
 	free(canon);
 }
 

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sqlite3.h>
 
-#include "preserve/catalog.h"
+#include "preserve/catalog/catalog.h"
 #include "tests/testutil.h"
 
 struct fixture {

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "preserve/catalog_audit.h"
+#include "preserve/catalog/catalog_audit.h"
 #include "tests/testutil.h"
 
 struct fx {

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "preserve/location.h"
+#include "preserve/storage/location.h"
 #include "tests/testutil.h"
 
 struct fixture {

@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "preserve/fetch.h"
-#include "preserve/manifest.h"
-#include "preserve/tagfile.h"
+#include "preserve/bagit/fetch.h"
+#include "preserve/bagit/manifest.h"
+#include "preserve/bagit/tagfile.h"
 
-static const struct report_item *find(const struct report *r, const char *code)
+static const struct problem *find(const struct problems *r, const char *code)
 {
 	for (size_t i = 0; i < r->count; i++)
 		if (!strcmp(r->items[i].code, code))
@@ -32,10 +32,10 @@ static void tagfile__labels_values_continuations(void **state)
 			   "contact-name: B\r"
 			   "Empty:\n";
 	struct tagfile t;
-	struct report r;
+	struct problems r;
 
 	(void)state;
-	report_init(&r);
+	problems_init(&r);
 	assert_int_equal(tagfile_parse(&t, text, strlen(text), "bag-info.txt",
 				       TAGFILE_BAG_INFO, &r), 0);
 	assert_int_equal(r.count, 0);
@@ -47,17 +47,17 @@ static void tagfile__labels_values_continuations(void **state)
 	assert_string_equal(tagfile_get(&t, "contact-name"), "A");
 	assert_string_equal(tagfile_get(&t, "Empty"), "");
 	tagfile_release(&t);
-	report_release(&r);
+	problems_release(&r);
 }
 
 static void tagfile__reports_bad_lines(void **state)
 {
 	const char text[] = "Good: yes\nno colon here\n  \nLabel : spaced\nBin: a\0b\n";
 	struct tagfile t;
-	struct report r;
+	struct problems r;
 
 	(void)state;
-	report_init(&r);
+	problems_init(&r);
 	assert_int_equal(tagfile_parse(&t, text, sizeof(text) - 1, "bag-info.txt",
 				       TAGFILE_BAG_INFO, &r), 0);
 	assert_int_equal(r.errors, 2);          /* no colon, NUL byte */
@@ -65,23 +65,23 @@ static void tagfile__reports_bad_lines(void **state)
 	assert_non_null(strstr(r.items[0].message, "line 2"));
 	assert_non_null(strstr(find(&r, "tag-whitespace")->message, "line 4"));
 	tagfile_release(&t);
-	report_release(&r);
+	problems_release(&r);
 }
 
 static void tagfile__declaration_is_strict(void **state)
 {
 	const char *text = "BagIt-Version : 1.0\nTag-File-Character-Encoding:  UTF-8\n";
 	struct tagfile t;
-	struct report r;
+	struct problems r;
 
 	(void)state;
-	report_init(&r);
+	problems_init(&r);
 	assert_int_equal(tagfile_parse(&t, text, strlen(text), "bagit.txt",
 				       TAGFILE_DECLARATION, &r), 0);
 	assert_int_equal(r.errors, 2);
 	assert_string_equal(r.items[0].code, "bad-tag-line");
 	tagfile_release(&t);
-	report_release(&r);
+	problems_release(&r);
 }
 
 static void manifest__parses_and_decodes(void **state)
@@ -92,10 +92,10 @@ static void manifest__parses_and_decodes(void **state)
 		"900150983cd24fb0d6963f7d28e17f72 *data/star\n"
 		"\n";
 	struct manifest m;
-	struct report r;
+	struct problems r;
 
 	(void)state;
-	report_init(&r);
+	problems_init(&r);
 	assert_int_equal(manifest_parse(&m, "manifest-md5.txt", DIGEST_MD5, text,
 					strlen(text), &r), 0);
 	assert_int_equal(m.count, 3);
@@ -106,14 +106,14 @@ static void manifest__parses_and_decodes(void **state)
 	assert_int_equal(r.errors, 0);
 	assert_non_null(find(&r, "md5sum-marker"));
 	manifest_release(&m);
-	report_release(&r);
+	problems_release(&r);
 }
 
 static void manifest__hostile_lines_never_become_entries(void **state)
 {
 	char *huge = malloc(MANIFEST_LINE_MAX + 100);
 	struct manifest m;
-	struct report r;
+	struct problems r;
 	const char *text =
 		"900150983cd24fb0d6963f7d28e17f72  ../../etc/passwd\n"
 		"900150983cd24fb0d6963f7d28e17f72  /etc/passwd\n"
@@ -123,7 +123,7 @@ static void manifest__hostile_lines_never_become_entries(void **state)
 		"abc  data/short\n";
 
 	(void)state;
-	report_init(&r);
+	problems_init(&r);
 	assert_int_equal(manifest_parse(&m, "manifest-md5.txt", DIGEST_MD5, text,
 					strlen(text), &r), 0);
 	assert_int_equal(m.count, 0);
@@ -132,17 +132,17 @@ static void manifest__hostile_lines_never_become_entries(void **state)
 	assert_string_equal(r.items[0].path, "../../etc/passwd");
 	assert_string_equal(r.items[3].code, "bad-manifest-line");
 	manifest_release(&m);
-	report_release(&r);
+	problems_release(&r);
 
 	memset(huge, 'a', MANIFEST_LINE_MAX + 99);
 	huge[MANIFEST_LINE_MAX + 99] = '\0';
-	report_init(&r);
+	problems_init(&r);
 	assert_int_equal(manifest_parse(&m, "manifest-md5.txt", DIGEST_MD5, huge,
 					strlen(huge), &r), 0);
 	assert_int_equal(m.count, 0);
 	assert_non_null(strstr(r.items[0].message, "too long"));
 	manifest_release(&m);
-	report_release(&r);
+	problems_release(&r);
 	free(huge);
 }
 
@@ -171,10 +171,10 @@ static void fetch__entries_and_errors(void **state)
 		"http://example.org/e 1 tagfile.txt\n"
 		"only two\n";
 	struct fetch_list f;
-	struct report r;
+	struct problems r;
 
 	(void)state;
-	report_init(&r);
+	problems_init(&r);
 	assert_int_equal(fetch_parse(&f, text, strlen(text), &r), 0);
 	assert_int_equal(f.count, 4);
 	assert_true(f.entries[0].has_length);
@@ -185,7 +185,7 @@ static void fetch__entries_and_errors(void **state)
 	assert_non_null(find(&r, "path-outside-payload"));
 	assert_int_equal(r.errors, 5);
 	fetch_release(&f);
-	report_release(&r);
+	problems_release(&r);
 }
 
 int main(void)

@@ -15,7 +15,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
-#include "preserve/profile.h"
+#include "preserve/bagit/profile.h"
 
 #define BTR_DIR CUSTOS_SHARED_DIR "/corpora/bagit-profiles/btr"
 #define SPEC_DIR CUSTOS_SHARED_DIR "/corpora/bagit-profiles/spec-examples"
@@ -93,12 +93,12 @@ static const struct bag_facts *tb_facts(struct tbag *b)
 }
 
 /* The item with CODE whose message holds every one of the strings. */
-static const struct report_item *find(const struct report *r,
+static const struct problem *find(const struct problems *r,
 				      const char *code, const char *s1,
 				      const char *s2)
 {
 	for (size_t i = 0; i < r->count; i++) {
-		const struct report_item *it = &r->items[i];
+		const struct problem *it = &r->items[i];
 
 		if (strcmp(it->code, code) == 0 && strstr(it->message, s1) &&
 		    (!s2 || strstr(it->message, s2)))
@@ -107,7 +107,7 @@ static const struct report_item *find(const struct report *r,
 	return NULL;
 }
 
-static void dump(const struct report *r)
+static void dump(const struct problems *r)
 {
 	for (size_t i = 0; i < r->count; i++)
 		print_message("  [%s] %s: %s\n", r->items[i].code,
@@ -185,7 +185,7 @@ static void tb_good(struct tbag *b)
 struct fixture {
 	struct bag_profile *p;
 	struct tbag bag;
-	struct report r;
+	struct problems r;
 };
 
 static int setup(void **state)
@@ -196,7 +196,7 @@ static int setup(void **state)
 		return -1;
 	fx->p = load_text(rules_json);
 	tb_good(&fx->bag);
-	report_init(&fx->r);
+	problems_init(&fx->r);
 	*state = fx;
 	return 0;
 }
@@ -206,17 +206,17 @@ static int teardown(void **state)
 	struct fixture *fx = *state;
 
 	profile_free(fx->p);
-	report_release(&fx->r);
+	problems_release(&fx->r);
 	free(fx);
 	return 0;
 }
 
 /* Run the rules profile on the fixture's bag; expect ERRORS errors. */
-static const struct report *run(struct fixture *fx, size_t errors,
+static const struct problems *run(struct fixture *fx, size_t errors,
 				size_t warnings)
 {
-	report_release(&fx->r);
-	report_init(&fx->r);
+	problems_release(&fx->r);
+	problems_init(&fx->r);
 	profile_check(fx->p, tb_facts(&fx->bag), &fx->r);
 	if (fx->r.errors != errors || fx->r.warnings != warnings) {
 		dump(&fx->r);
@@ -226,16 +226,16 @@ static const struct report *run(struct fixture *fx, size_t errors,
 	return &fx->r;
 }
 
-static void expect(const struct report *r, const char *path, const char *s1,
+static void expect(const struct problems *r, const char *path, const char *s1,
 		   const char *s2)
 {
-	const struct report_item *it = find(r, PROFILE_CODE_VIOLATION, s1, s2);
+	const struct problem *it = find(r, PROFILE_CODE_VIOLATION, s1, s2);
 
 	if (!it) {
 		dump(r);
 		fail_msg("no violation naming '%s' and '%s'", s1, s2 ? s2 : "");
 	}
-	assert_int_equal(it->severity, REPORT_ERROR);
+	assert_int_equal(it->severity, PROBLEM_ERROR);
 	assert_string_equal(it->path, path);
 }
 
@@ -382,13 +382,13 @@ static void profile__incomplete_info_warns(void **state)
 		"{\"BagIt-Profile-Info\": {\"BagIt-Profile-Identifier\": \"x\"},"
 		" \"Bagit-Info\": {\"Source-Organization\": {\"required\": true}}}");
 	struct tbag b;
-	struct report r;
+	struct problems r;
 
 	(void)state;
 	tb_good(&b);
 	tb_drop(&b, "BagIt-Profile-Identifier");
 	tb_tag(&b, "BagIt-Profile-Identifier", "x");
-	report_init(&r);
+	problems_init(&r);
 	profile_check(p, tb_facts(&b), &r);
 	assert_int_equal(r.errors, 0);
 	assert_non_null(find(&r, PROFILE_CODE_WARNING, "'BagIt-Profile-Info/Source-Organization'", NULL));
@@ -400,12 +400,12 @@ static void profile__incomplete_info_warns(void **state)
 	assert_int_equal(r.warnings, 6);
 	/* the Bagit-Info spelling is applied */
 	tb_drop(&b, "Source-Organization");
-	report_release(&r);
-	report_init(&r);
+	problems_release(&r);
+	problems_init(&r);
 	profile_check(p, tb_facts(&b), &r);
 	assert_int_equal(r.errors, 1);
 	assert_non_null(find(&r, PROFILE_CODE_VIOLATION, "'Source-Organization'", "required"));
-	report_release(&r);
+	problems_release(&r);
 	profile_free(p);
 }
 
@@ -481,7 +481,7 @@ static void rules__serialization_required_forbidden(void **state)
 static void rules__profile_identifier(void **state)
 {
 	struct fixture *fx = *state;
-	const struct report *r;
+	const struct problems *r;
 
 	tb_drop(&fx->bag, "BagIt-Profile-Identifier");
 	expect(run(fx, 1, 0), "bag-info.txt", "no 'BagIt-Profile-Identifier'",
@@ -505,7 +505,7 @@ static void rules__profile_identifier(void **state)
 static void rules__bag_info_required_values_repeatable(void **state)
 {
 	struct fixture *fx = *state;
-	const struct report *r;
+	const struct problems *r;
 
 	/* labels match case-insensitively; values exactly */
 	tb_drop(&fx->bag, "Bagging-Date");
@@ -542,7 +542,7 @@ static void rules__bag_info_required_values_repeatable(void **state)
 static void rules__manifests(void **state)
 {
 	struct fixture *fx = *state;
-	const struct report *r;
+	const struct problems *r;
 
 	/* sha512 is allowed (written "SHA-512" in the profile) */
 	fx->bag.f.payload_manifests |= DIGEST_BIT(DIGEST_SHA512);
@@ -584,7 +584,7 @@ static void rules__manifests_unknown_required(void **state)
 static void rules__tag_manifests(void **state)
 {
 	struct fixture *fx = *state;
-	const struct report *r;
+	const struct problems *r;
 
 	fx->bag.f.tag_manifests = DIGEST_BIT(DIGEST_SHA512);
 	r = run(fx, 2, 0);
@@ -622,7 +622,7 @@ static void rules__data_empty(void **state)
 {
 	struct fixture *fx = *state;
 	struct tbag *b = &fx->bag;
-	const struct report *r;
+	const struct problems *r;
 
 	profile_free(fx->p);
 	fx->p = load_text(
@@ -654,7 +654,7 @@ static void rules__data_empty(void **state)
 static void rules__tag_files(void **state)
 {
 	struct fixture *fx = *state;
-	const struct report *r;
+	const struct problems *r;
 
 	/* globs: '*' crosses '/' */
 	tb_file(&fx->bag, "meta/deep/more.xml");
@@ -704,7 +704,7 @@ static void rules__payload_files_required(void **state)
 static void rules__payload_files_allowed(void **state)
 {
 	struct fixture *fx = *state;
-	const struct report *r;
+	const struct problems *r;
 
 	tb_file(&fx->bag, "data/extra.bin");
 	tb_file(&fx->bag, "data/src/deep/er/c.c");
@@ -716,7 +716,7 @@ static void rules__payload_files_allowed(void **state)
 static void rules__inconsistent_profile_warns(void **state)
 {
 	struct fixture *fx = *state;
-	const struct report *r;
+	const struct problems *r;
 
 	profile_free(fx->p);
 	fx->p = load_text(
@@ -781,35 +781,35 @@ static void btr__good_and_missing_required_tags(void **state)
 	struct bag_profile *p = NULL;
 	struct custos_err err;
 	struct tbag b;
-	struct report r;
+	struct problems r;
 
 	(void)state;
 	assert_int_equal(profile_load(&p, BTR_DIR "/btr-bagit-profile.json",
 				      &err), 0);
 	btr_bag(&b, true);
-	report_init(&r);
+	problems_init(&r);
 	profile_check(p, tb_facts(&b), &r);
 	assert_int_equal(r.errors, 0);
 	assert_int_equal(r.warnings, 1);   /* the identifier's other URL */
 	assert_non_null(find(&r, PROFILE_CODE_WARNING, "BagIt-Profile-Identifier", NULL));
-	report_release(&r);
+	problems_release(&r);
 
 	btr_bag(&b, false);                /* btr_bad_missing_required_tags */
-	report_init(&r);
+	problems_init(&r);
 	profile_check(p, tb_facts(&b), &r);
 	assert_int_equal(r.errors, 3);
 	expect(&r, "bag-info.txt", "'Bagging-Date'", "required");
 	expect(&r, "bag-info.txt", "'Payload-Oxum'", "required");
 	expect(&r, "bag-info.txt", "'Source-Organization'", "required");
-	report_release(&r);
+	problems_release(&r);
 
 	btr_bag(&b, true);                 /* 1.0 and tar.gz: accepted too */
 	b.f.version = "1.0";
 	b.f.serialization = BAG_SER_TAR_GZIP;
-	report_init(&r);
+	problems_init(&r);
 	profile_check(p, tb_facts(&b), &r);
 	assert_int_equal(r.errors, 0);
-	report_release(&r);
+	problems_release(&r);
 	profile_free(p);
 }
 
@@ -952,7 +952,7 @@ static void btr__sample_bags(void **state)
 	for (size_t i = 0; i < sizeof(bags) / sizeof(bags[0]); i++) {
 		char path[512];
 		struct tarbag *t = calloc(1, sizeof(*t));
-		struct report r;
+		struct problems r;
 
 		assert_non_null(t);
 		snprintf(path, sizeof(path), "%s/sample_bags/%s", BTR_DIR,
@@ -960,7 +960,7 @@ static void btr__sample_bags(void **state)
 		tar_read(t, path);
 		assert_true(t->f.npayload_files > 0);
 		assert_non_null(t->f.version);
-		report_init(&r);
+		problems_init(&r);
 		profile_check(p, &t->f, &r);
 		if (getenv("CUSTOS_TEST_VERBOSE")) {
 			print_message("%s:\n", bags[i].tar);
@@ -976,7 +976,7 @@ static void btr__sample_bags(void **state)
 			expect(&r, "bag-info.txt", "'Payload-Oxum'", "required");
 			expect(&r, "bag-info.txt", "'Source-Organization'", "required");
 		}
-		report_release(&r);
+		problems_release(&r);
 		tar_release(t);
 		free(t);
 	}
@@ -989,7 +989,7 @@ static void spec__bar_tag_files(void **state)
 	struct bag_profile *p = NULL;
 	struct custos_err err;
 	struct tbag b;
-	struct report r;
+	struct problems r;
 
 	(void)state;
 	assert_int_equal(profile_load(&p, SPEC_DIR "/bagProfileBar.json",
@@ -1019,23 +1019,23 @@ static void spec__bar_tag_files(void **state)
 	tb_file(&b, "DPN/dpnFirstNode.txt");
 	tb_file(&b, "DPN/dpnRegistry");
 	tb_file(&b, "data/a.txt");
-	report_init(&r);
+	problems_init(&r);
 	profile_check(p, tb_facts(&b), &r);
 	if (r.errors || r.warnings)
 		dump(&r);
 	assert_int_equal(r.errors, 0);
 	assert_int_equal(r.warnings, 0);
-	report_release(&r);
+	problems_release(&r);
 
 	tb_drop(&b, "DPN/dpnRegistry");
 	tb_file(&b, "notes.txt");
 	b.f.serialization = BAG_SER_NONE;  /* optional: fine */
-	report_init(&r);
+	problems_init(&r);
 	profile_check(p, tb_facts(&b), &r);
 	assert_int_equal(r.errors, 2);
 	expect(&r, "DPN/dpnRegistry", "'DPN/dpnRegistry' is missing", NULL);
 	expect(&r, "notes.txt", "'notes.txt' is not allowed", "DPN/*");
-	report_release(&r);
+	problems_release(&r);
 	profile_free(p);
 }
 

@@ -18,8 +18,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "preserve/s3_client.h"
-#include "preserve/s3_store.h"
+#include "preserve/storage/s3/s3_client.h"
+#include "preserve/storage/s3/s3_store.h"
 
 #define MAX_REQ 8
 

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "preserve/s3_client.h"
-#include "preserve/s3_sigv4.h"
+#include "preserve/storage/s3/s3_client.h"
+#include "preserve/storage/s3/s3_sigv4.h"
 
 #define EMPTY_SHA "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 #define S3_KEY "AKIAIOSFODNN7EXAMPLE"

@@ -15,8 +15,8 @@
 #include <archive.h>
 #include <archive_entry.h>
 
-#include "preserve/bagmake.h"
-#include "preserve/validate.h"
+#include "preserve/bagit/bagmake.h"
+#include "preserve/bagit/validate.h"
 #include "tests/testutil.h"
 
 struct fixture {
@@ -69,11 +69,11 @@ static void run(const char *path, enum validate_mode mode,
 	assert_int_equal(bag_validate(path, &o, res, &err), 0);
 }
 
-static const struct report_item *item(const struct validate_result *res,
+static const struct problem *item(const struct validate_result *res,
 				      const char *code, const char *path)
 {
-	for (size_t i = 0; i < res->report.count; i++) {
-		const struct report_item *it = &res->report.items[i];
+	for (size_t i = 0; i < res->problems.count; i++) {
+		const struct problem *it = &res->problems.items[i];
 
 		if (!strcmp(it->code, code) && (!path || !strcmp(it->path, path)))
 			return it;
@@ -88,7 +88,7 @@ static void validate__made_bag_is_valid(void **state)
 
 	run(fx->bag, VALIDATE_FULL, &res);
 	assert_true(res.valid);
-	assert_int_equal(res.report.count, 0);
+	assert_int_equal(res.problems.count, 0);
 	assert_string_equal(res.version, "1.0");
 	assert_int_equal(res.files, 4);
 	assert_int_equal(res.bytes, 6 + 12 + 8);
@@ -108,7 +108,7 @@ static void validate__reports_every_problem(void **state)
 	tu_write_str(fx->bag, "data/new.txt", "surprise");       /* unexpected */
 	run(fx->bag, VALIDATE_FULL, &res);
 	assert_false(res.valid);
-	const struct report_item *d = item(&res, "digest-mismatch", "data/a.txt");
+	const struct problem *d = item(&res, "digest-mismatch", "data/a.txt");
 	assert_non_null(d);
 	assert_non_null(d->expected);
 	assert_non_null(d->actual);
@@ -118,8 +118,8 @@ static void validate__reports_every_problem(void **state)
 	assert_non_null(item(&res, "oxum-mismatch", NULL));
 	/* two manifests (sha256, sha512): a mismatch in each */
 	size_t mismatches = 0;
-	for (size_t i = 0; i < res.report.count; i++)
-		mismatches += !strcmp(res.report.items[i].code, "digest-mismatch");
+	for (size_t i = 0; i < res.problems.count; i++)
+		mismatches += !strcmp(res.problems.items[i].code, "digest-mismatch");
 	assert_int_equal(mismatches, 2);
 	validate_result_release(&res);
 
@@ -294,8 +294,8 @@ static void validate__serialized_bags(void **state)
 		write_archive(p, k == 2, k == 1, files, n);
 		run(p, VALIDATE_FULL, &res);
 		if (!res.valid)
-			for (size_t i = 0; i < res.report.count; i++)
-				print_message("%s\n", res.report.items[i].message);
+			for (size_t i = 0; i < res.problems.count; i++)
+				print_message("%s\n", res.problems.items[i].message);
 		assert_true(res.valid);
 		assert_int_equal(res.files, 4);
 		assert_int_equal(res.serialization, k == 0 ? BAG_SER_TAR :

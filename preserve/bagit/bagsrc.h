@@ -1,0 +1,92 @@
+/*
+ * preserve/bagit/bagsrc.h - a bag as something to read: a directory on disk, or
+ * a serialized bag (.zip, .tar, .tar.gz, ...) read as a stream through
+ * libarchive with nothing extracted. The validator sees one interface.
+ */
+#ifndef CUSTOS_PRESERVE_BAGIT_BAGSRC_H
+#define CUSTOS_PRESERVE_BAGIT_BAGSRC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "core/digest.h"
+#include "core/err.h"
+#include "core/progress.h"
+#include "preserve/bagit/bagfacts.h"
+#include "preserve/bagit/problems.h"
+
+enum bag_entry_type { BAG_ENTRY_FILE, BAG_ENTRY_DIR, BAG_ENTRY_SYMLINK,
+		      BAG_ENTRY_OTHER };
+
+struct bag_entry {
+	char *path;                 /* relative to the bag root, canonical */
+	enum bag_entry_type type;
+	uint64_t size;              /* regular files */
+	char *link_target;          /* symlinks, else NULL */
+};
+
+/* A file whose digests are wanted, and what came back: only the wanted
+ * digests are kept (a full digest_result per file would cost ~900 bytes
+ * each, 45 MB for 50,000 files). */
+struct bagsrc_job {
+	const char *path;           /* borrowed */
+	digest_mask want;
+	char *hex[DIGEST_COUNT];    /* wanted digests, in one allocation */
+	uint64_t nread;             /* bytes actually read */
+	int failed;                 /* 1 if it could not be read */
+	char *error;                /* message when failed (owned) */
+};
+
+struct bagsrc;
+
+/* Open PATH: a directory, or a file libarchive can read. 0, or -1 with
+ * *err (CUSTOS_EUSAGE when PATH does not exist). */
+int bagsrc_open(struct bagsrc **out, const char *path, struct custos_err *err);
+enum bag_serialization bagsrc_serialization(const struct bagsrc *s);
+
+/* Every entry of the bag (files, directories, links, others) in sorted
+ * order. Entries escaping the bag go to R and are left out. The array is
+ * owned by S. 0, or -1 with *err when the source cannot be read. */
+int bagsrc_inventory(struct bagsrc *s, const struct bag_entry **entries,
+		     size_t *count, struct problems *r, struct custos_err *err);
+
+/* Read tag file RELPATH (at most MAX bytes). 0, 1 if absent, -1 on error. */
+int bagsrc_read_tag(struct bagsrc *s, const char *relpath, size_t max,
+		    char **out, size_t *len, struct custos_err *err);
+
+/* Compute the wanted digests of each job, WORKERS reads in flight for a
+ * directory. A file that cannot be read marks its job; -1 only when the
+ * whole source failed. */
+int bagsrc_digest(struct bagsrc *s, struct bagsrc_job *jobs, size_t n,
+		  unsigned workers, struct custos_err *err);
+/* Count files and bytes read by bagsrc_digest in P (may be NULL). */
+void bagsrc_set_progress(struct bagsrc *s, struct progress *p);
+
+/* Keep RES's wanted digests in JOB (called by the sources). 0, or -1. */
+int bagsrc_job_keep(struct bagsrc_job *job, const struct digest_result *res);
+/* Free what a job holds (its digests and error text). */
+void bagsrc_job_release(struct bagsrc_job *job);
+
+/* Stream every regular file of an archive source once, in archive
+ * order. PATH is relative to the bag root when BAG_RELATIVE (files outside
+ * it are skipped), else the entry's own canonical path. An entry that
+ * would escape, a link or a special file makes FN see it with
+ * READ == NULL and KIND set, so the caller can refuse it. FN reads the
+ * content with bagsrc_entry_read. Directories are not supported: -1. */
+struct bagsrc_entry;
+typedef int (*bagsrc_file_fn)(void *arg, const char *path, uint64_t size,
+			      struct bagsrc_entry *read, const char *kind,
+			      struct custos_err *err);
+int bagsrc_each_file(struct bagsrc *s, int bag_relative, bagsrc_file_fn fn,
+		     void *arg, struct custos_err *err);
+long long bagsrc_entry_read(struct bagsrc_entry *e, void *buf, size_t len,
+			    struct custos_err *err);
+/* True if S is an archive (not a directory). */
+int bagsrc_is_archive(const struct bagsrc *s);
+
+void bagsrc_close(struct bagsrc *s);  /* NULL ok */
+
+/* Bounds for tag files kept in memory. */
+#define BAGSRC_TAG_MAX ((size_t)1 << 30)          /* manifests of ~10M files */
+#define BAGSRC_TAG_TOTAL_MAX ((size_t)2 << 30)    /* all cached tag files */
+
+#endif

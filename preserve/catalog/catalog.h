@@ -1,0 +1,136 @@
+/*
+ * preserve/catalog/catalog.h - the repository catalog (SQLite, WAL): objects,
+ * versions, files with digests and format records, storage locations,
+ * copies, policy history, ingest intents, and the PREMIS event log. The
+ * catalog is authoritative for what should exist. Events are append-only
+ * (triggers refuse UPDATE and DELETE) and hash-chained:
+ * h_i = SHA-256(0x02 || h_{i-1} || SHA-256(record_i)) over the exact
+ * stored record bytes (standards.md 7.1).
+ */
+#ifndef CUSTOS_PRESERVE_CATALOG_CATALOG_H
+#define CUSTOS_PRESERVE_CATALOG_CATALOG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "core/digest.h"
+#include "core/err.h"
+
+#define CATALOG_SCHEMA_VERSION 1
+#define CATALOG_BUSY_MS 60000    /* wait this long for another writer */
+
+struct catalog;
+
+/* Open (CREATE: make) the catalog at PATH and bring its schema up to date. */
+int catalog_open(struct catalog **out, const char *path, bool create,
+		 struct custos_err *err);
+void catalog_close(struct catalog *c);                 /* NULL ok */
+
+/* One write transaction (BEGIN IMMEDIATE: other writers wait). */
+int catalog_begin(struct catalog *c, struct custos_err *err);
+int catalog_commit(struct catalog *c, struct custos_err *err);
+void catalog_rollback(struct catalog *c);
+
+int catalog_meta_set(struct catalog *c, const char *key, const char *value,
+		     struct custos_err *err);
+/* *out (caller frees) or NULL when absent. */
+int catalog_meta_get(struct catalog *c, const char *key, char **out,
+		     struct custos_err *err);
+
+/* Record the policy in force; *is_new when its digest was not seen. */
+int catalog_policy_record(struct catalog *c, const char *sha256,
+			  const char *name, const char *version,
+			  const char *text, bool *is_new, struct custos_err *err);
+
+struct catalog_location {
+	const char *name, *type, *where, *region, *threat, *media;
+};
+int catalog_location_put(struct catalog *c, const struct catalog_location *l,
+			 int64_t *id, struct custos_err *err);
+
+/* Object by identifier: 0 found (*id, *latest), 1 absent, -1 error. */
+int catalog_object_find(struct catalog *c, const char *ident, int64_t *id,
+			int *latest, struct custos_err *err);
+int catalog_object_add(struct catalog *c, const char *ident, int64_t *id,
+		       struct custos_err *err);
+
+struct catalog_version {
+	int64_t object_id;
+	int number;
+	const char *source;       /* what was deposited */
+	uint64_t files, bytes;
+	const char *bag_info;     /* JSON of the bag-info tags */
+};
+int catalog_version_add(struct catalog *c, const struct catalog_version *v,
+			int64_t *id, struct custos_err *err);
+
+/* Version row id of IDENT version N: 0 found, 1 absent, -1 error. */
+int catalog_version_id(struct catalog *c, const char *ident, int number,
+		       int64_t *id, struct custos_err *err);
+
+/* The ALG digest of every payload file of version VID: a new map
+ * "data/..." -> hex string (free with catalog_digests_free). */
+struct strmap;
+int catalog_version_digests(struct catalog *c, int64_t vid, enum digest_alg alg,
+			    struct strmap **out, struct custos_err *err);
+void catalog_digests_free(struct strmap *m);   /* NULL ok */
+
+struct catalog_file {
+	const char *path;         /* "data/..." */
+	uint64_t size;
+	const struct digest_result *dig;
+	const char *puid, *format_name, *format_version, *mime, *basis;
+};
+int catalog_file_add(struct catalog *c, int64_t version_id,
+		     const struct catalog_file *f, struct custos_err *err);
+
+/* Copy of a version at a location; STATUS "ok", "missing", ... */
+int catalog_copy_put(struct catalog *c, int64_t version_id,
+		     int64_t location_id, const char *status, bool verified_now,
+		     struct custos_err *err);
+
+/* A PREMIS event. TYPE and OUTCOME are LoC codes ("ing", "suc"). */
+struct catalog_event {
+	const char *type;
+	const char *outcome;
+	const char *detail;       /* free text, may be NULL */
+	const char *object;       /* object identifier, may be NULL */
+	int version;              /* 0 = none */
+	const char *location;     /* may be NULL */
+	const char *outcome_note; /* e.g. expected vs actual digests */
+	const char *related;      /* identifier of a related event, may be NULL */
+	const char *uuid;         /* NULL: a new one (catalog_new_uuid) */
+	const char *datetime;     /* NULL: now (catalog_now) */
+};
+
+/* A new random (version 4) UUID, 36 characters and a NUL. */
+void catalog_new_uuid(char out[37]);
+/* Append E; UUID (37 bytes) receives its identifier (may be NULL). */
+int catalog_event_add(struct catalog *c, const struct catalog_event *e,
+		      char *uuid, struct custos_err *err);
+
+/* Recompute the hash chain. *count = events checked; *bad = id of the
+ * first broken event (0 if none) with a reason in WHY (WHYSIZE bytes). */
+int catalog_log_verify(struct catalog *c, int64_t *count, int64_t *bad,
+		       char *why, size_t whysize, struct custos_err *err);
+
+/* Ingest intents: what recover must finish or roll back. */
+int catalog_intent_add(struct catalog *c, const char *txid, const char *object,
+		       int version, const char *state, struct custos_err *err);
+int catalog_intent_set(struct catalog *c, const char *txid, const char *state,
+		       struct custos_err *err);
+int catalog_intent_remove(struct catalog *c, const char *txid,
+			  struct custos_err *err);
+
+/* Generic read access for listings: run SQL with text parameters and
+ * call FN once per row with the column values as text (NULL for NULL).
+ * Only SELECT statements are allowed. */
+typedef int (*catalog_row_fn)(void *arg, int ncols, const char *const *vals,
+			      const char *const *names);
+int catalog_query(struct catalog *c, const char *sql, const char *const *params,
+		  int nparams, catalog_row_fn fn, void *arg,
+		  struct custos_err *err);
+
+/* ISO 8601 UTC now, "2026-11-25T12:00:00Z" (21 bytes). */
+void catalog_now(char out[32]);
+
+#endif

@@ -1,0 +1,333 @@
+/*
+ * preserve/repo/repo.c - creating and opening a repository: the lock, the
+ * policy in force (recorded with a PREMIS policy assignment whenever its
+ * digest changes), the catalog and the storage locations.
+ */
+#include "preserve/repo/repo.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/fileio.h"
+
+const char *repo_locate(const char *opt)
+{
+	const char *env = getenv("CUSTOS_REPO");
+
+	if (opt && *opt)
+		return opt;
+	return env && *env ? env : ".";
+}
+
+int repo_check_ident(const char *ident, struct custos_err *err)
+{
+	size_t n = strlen(ident);
+
+	if (n == 0 || n > 128 || ident[0] == '.' || ident[0] == '-')
+		goto bad;
+	for (size_t i = 0; i < n; i++) {
+		char c = ident[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+			goto bad;
+	}
+	return 0;
+bad:
+	return err_set(err, CUSTOS_EUSAGE, NULL,
+		       "'%s' is not a valid object identifier (1-128 of A-Z a-z 0-9 . _ -, not starting with '.' or '-')",
+		       ident);
+}
+
+int repo_version_path(char *buf, size_t size, const char *ident, int version)
+{
+	int n = snprintf(buf, size, "%s/v%d", ident, version);
+
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+/* Filesystem location paths are relative to the repository root. */
+static char *location_root(const char *root, const struct policy_location *pl)
+{
+	if (!pl->path)
+		return NULL;
+	return pl->path[0] == '/' ? strdup(pl->path) : fio_join(root, pl->path);
+}
+
+static int open_locations(struct repo *r, struct custos_err *err)
+{
+	const struct policy *p = r->policy;
+
+	r->locs = calloc(p->nlocations, sizeof(*r->locs));
+	r->loc_ids = calloc(p->nlocations, sizeof(*r->loc_ids));
+	if (!r->locs || !r->loc_ids)
+		return err_nomem(err);
+	for (size_t i = 0; i < p->nlocations; i++) {
+		const struct policy_location *pl = &p->locations[i];
+		char *where = location_root(r->root, pl);
+		char *cred = pl->credentials ? (pl->credentials[0] == '/' ?
+			strdup(pl->credentials) :
+			fio_join(r->root, pl->credentials)) : NULL;
+		struct location_config cfg = {
+			pl->name, policy_location_type_name(pl->type), where,
+			pl->endpoint, pl->bucket, pl->prefix, pl->s3_region, cred
+		};
+		int rc = (pl->credentials && !cred) ? err_nomem(err) :
+			 location_open(&r->locs[i], &cfg, err);
+
+		free(where);
+		free(cred);
+		if (rc < 0)
+			return -1;
+		r->nlocs++;
+	}
+	return 0;
+}
+
+/* Make the catalog's location rows say what the policy declares. */
+static int sync_locations(struct repo *r, struct custos_err *err)
+{
+	for (size_t i = 0; i < r->nlocs; i++) {
+		const struct policy_location *pl = &r->policy->locations[i];
+		struct catalog_location cl = {
+			pl->name, policy_location_type_name(pl->type),
+			location_where(r->locs[i]), pl->region, pl->threat, pl->media
+		};
+
+		if (catalog_location_put(r->cat, &cl, &r->loc_ids[i], err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int read_ids(void *arg, int n, const char *const *vals,
+		    const char *const *names)
+{
+	struct repo *r = arg;
+
+	(void)names;
+	for (size_t i = 0; n == 2 && vals[0] && vals[1] && i < r->nlocs; i++)
+		if (!strcmp(location_name(r->locs[i]), vals[0]))
+			r->loc_ids[i] = strtoll(vals[1], NULL, 10);
+	return 0;
+}
+
+/* Record the policy in force; a changed digest is a policy assignment. */
+static int record_policy(struct repo *r, struct custos_err *err)
+{
+	const struct policy *p = r->policy;
+	bool is_new = false;
+	char detail[512];
+	struct catalog_event e = { .type = "poa", .outcome = "suc",
+				   .detail = detail };
+
+	if (catalog_policy_record(r->cat, p->sha256, p->name, p->version,
+				  p->bytes, &is_new, err) < 0)
+		return -1;
+	if (!is_new)
+		return 0;
+	snprintf(detail, sizeof(detail),
+		 "policy '%s' version %s (sha256 %s) in force", p->name,
+		 p->version ? p->version : "(none)", p->sha256);
+	return catalog_event_add(r->cat, &e, NULL, err);
+}
+
+static int take_lock(struct repo *r, struct custos_err *err)
+{
+	char *path = fio_join(r->root, REPO_LOCK);
+
+	if (!path)
+		return err_nomem(err);
+	r->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (r->lockfd < 0) {
+		err_sys(err, path, "cannot open the repository lock '%s'", path);
+		free(path);
+		return -1;
+	}
+	if (flock(r->lockfd, LOCK_EX | LOCK_NB) < 0) {
+		fprintf(stderr, "custos: waiting for another custos process working on '%s'\n",
+			r->root);
+		if (flock(r->lockfd, LOCK_EX) < 0) {
+			err_sys(err, path, "cannot lock '%s'", path);
+			free(path);
+			return -1;
+		}
+	}
+	free(path);
+	return 0;
+}
+
+static int load_parts(struct repo *r, enum repo_mode mode, bool create,
+		      struct custos_err *err)
+{
+	char *pol = fio_join(r->root, REPO_POLICY), *db = fio_join(r->root, REPO_CATALOG);
+	int rc = -1;
+
+	if (!pol || !db) {
+		err_nomem(err);
+		goto out;
+	}
+	if (!create && access(db, F_OK) < 0) {
+		err_set(err, CUSTOS_EUSAGE, r->root,
+			"'%s' is not a custos repository (no %s); see 'custos init'",
+			r->root, REPO_CATALOG);
+		goto out;
+	}
+	if (mode == REPO_WRITE && take_lock(r, err) < 0)
+		goto out;
+	if (policy_load(&r->policy, pol, err) < 0 || open_locations(r, err) < 0 ||
+	    catalog_open(&r->cat, db, create, err) < 0)
+		goto out;
+	if (mode == REPO_READ) {
+		rc = catalog_query(r->cat, "SELECT name, id FROM locations", NULL, 0,
+				   read_ids, r, err);
+		goto out;
+	}
+	if (catalog_begin(r->cat, err) < 0)
+		goto out;
+	if (sync_locations(r, err) < 0 || record_policy(r, err) < 0 ||
+	    catalog_commit(r->cat, err) < 0) {
+		catalog_rollback(r->cat);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(pol);
+	free(db);
+	return rc;
+}
+
+static struct repo *repo_new(const char *path, struct custos_err *err)
+{
+	struct repo *r = calloc(1, sizeof(*r));
+	char *abs = realpath(path, NULL);
+
+	if (!r || !abs) {
+		if (!abs)
+			err_sys(err, path, "cannot open repository '%s'", path);
+		else
+			err_nomem(err);
+		if (err && err->sys_errno == ENOENT)
+			err->code = CUSTOS_EUSAGE;
+		free(r);
+		free(abs);
+		return NULL;
+	}
+	r->root = abs;
+	r->lockfd = -1;
+	return r;
+}
+
+int repo_open(struct repo **out, const char *path, enum repo_mode mode,
+	      struct custos_err *err)
+{
+	struct repo *r = repo_new(path, err);
+	size_t fixed = 0;
+
+	if (!r)
+		return -1;
+	if (load_parts(r, mode, false, err) < 0 ||
+	    (mode == REPO_WRITE && repo_recover(r, &fixed, err) < 0)) {
+		repo_close(r);
+		return -1;
+	}
+	if (fixed)
+		fprintf(stderr, "custos: recovered %zu interrupted operation%s\n",
+			fixed, fixed == 1 ? "" : "s");
+	*out = r;
+	return 0;
+}
+
+int repo_formats(struct repo *r, const struct fmt_identifier **out,
+		 struct custos_err *err)
+{
+	const char *sig = r->policy->signatures;
+	char *resolved = NULL;
+	int rc = 0;
+
+	if (!r->formats) {
+		if (sig && sig[0] != '/' && !(resolved = fio_join(r->root, sig)))
+			return err_nomem(err);
+		rc = fmt_identifier_load(&r->formats, resolved ? resolved : sig, NULL, err);
+		free(resolved);
+	}
+	*out = r->formats;
+	return rc;
+}
+
+void repo_close(struct repo *r)
+{
+	if (!r)
+		return;
+	fmt_identifier_free(r->formats);
+	for (size_t i = 0; i < r->nlocs; i++)
+		location_free(r->locs[i]);
+	free(r->locs);
+	free(r->loc_ids);
+	catalog_close(r->cat);
+	policy_free(r->policy);
+	if (r->lockfd >= 0)
+		close(r->lockfd);
+	free(r->root);
+	free(r);
+}
+
+/* True if PATH does not exist or is an empty directory (which is removed
+ * here and made again by init). */
+static int dir_is_empty(const char *path)
+{
+	return rmdir(path) == 0 || errno == ENOENT;
+}
+
+/* Write policy.ini, then open everything with create = true. */
+int repo_init(const char *path, const char *policy_file,
+	      struct custos_err *err)
+{
+	struct policy *check = NULL;
+	char *text = NULL, *dest = NULL;
+	size_t len = 0;
+	struct repo *r = NULL;
+	int rc = -1;
+
+	if (policy_file) {
+		if (fio_read_file(&text, &len, AT_FDCWD, policy_file,
+				  POLICY_MAX_BYTES, err) < 0) {
+			err->code = CUSTOS_EUSAGE;
+			return -1;
+		}
+	} else if (!(text = strdup(repo_default_policy))) {
+		return err_nomem(err);
+	} else {
+		len = strlen(text);
+	}
+	if (policy_load_buffer(&check, text, len, policy_file ? policy_file :
+			       "the built-in default policy", err) < 0)
+		goto out;
+	if (!dir_is_empty(path)) {
+		err_set(err, CUSTOS_EUSAGE, path,
+			"'%s' exists and is not empty; a repository needs a new directory",
+			path);
+		goto out;
+	}
+	if (fio_mkdirs(path, 0755, err) < 0 || !(dest = fio_join(path, REPO_POLICY)) ||
+	    fio_write_atomic(dest, text, len, err) < 0)
+		goto out;
+	if (!(r = repo_new(path, err)) || load_parts(r, REPO_WRITE, true, err) < 0)
+		goto out;
+	for (size_t i = 0; i < r->nlocs; i++)
+		if (location_create(r->locs[i], err) < 0)
+			goto out;
+	rc = catalog_meta_set(r->cat, "created-by", "custos " CUSTOS_VERSION, err);
+out:
+	repo_close(r);
+	policy_free(check);
+	free(text);
+	free(dest);
+	return rc;
+}

@@ -1,0 +1,72 @@
+/*
+ * preserve/repo/repo.h - a custos repository: a directory holding the catalog
+ * (custos.db), the policy in force (policy.ini) and a lock; the copies
+ * live in the storage locations the policy declares. Writers take an
+ * exclusive lock (a second process waits); opening also finishes or rolls
+ * back whatever an interrupted process left (recover).
+ */
+#ifndef CUSTOS_PRESERVE_REPO_REPO_H
+#define CUSTOS_PRESERVE_REPO_REPO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "core/err.h"
+#include "preserve/policy/policy.h"
+#include "formats/identify.h"
+#include "preserve/catalog/catalog.h"
+#include "preserve/storage/location.h"
+
+#define REPO_CATALOG "custos.db"
+#define REPO_POLICY "policy.ini"
+#define REPO_LOCK "lock"
+
+struct repo {
+	char *root;                 /* absolute */
+	struct policy *policy;
+	struct catalog *cat;
+	struct location **locs;     /* in policy order; [0] is the primary */
+	int64_t *loc_ids;           /* catalog ids, parallel to locs */
+	size_t nlocs;
+	int lockfd;                 /* -1 when opened read-only */
+	struct fmt_identifier *formats;  /* loaded on first use */
+};
+
+enum repo_mode {
+	REPO_READ,                  /* no lock, no recovery */
+	REPO_WRITE,                 /* exclusive lock, recover first */
+};
+
+/* Create a repository at PATH with the policy file POLICY_FILE (NULL: the
+ * built-in default policy). PATH must not exist or be empty. */
+int repo_init(const char *path, const char *policy_file,
+	      struct custos_err *err);
+
+/* Open the repository at PATH. */
+int repo_open(struct repo **out, const char *path, enum repo_mode mode,
+	      struct custos_err *err);
+void repo_close(struct repo *r);      /* NULL ok */
+
+/* Where the repository is: OPT (-r), else $CUSTOS_REPO, else ".". */
+const char *repo_locate(const char *opt);
+
+/* The format identifier of the policy ([formats] signatures, relative
+ * to the repository; else the built-in set), loaded once. */
+int repo_formats(struct repo *r, const struct fmt_identifier **out,
+		 struct custos_err *err);
+
+/* Finish or roll back interrupted ingests and replications. *fixed
+ * counts what was done. Runs on every REPO_WRITE open. */
+int repo_recover(struct repo *r, size_t *fixed, struct custos_err *err);
+
+/* The relative path of an object version in a location: "ID/vN". */
+int repo_version_path(char *buf, size_t size, const char *ident, int version);
+
+/* Check an object identifier a user gave: [A-Za-z0-9._-]{1,128}, not
+ * starting with '.'. 0, or -1 with *err. */
+int repo_check_ident(const char *ident, struct custos_err *err);
+
+/* The built-in default policy (policies/default.ini). */
+extern const char repo_default_policy[];
+
+#endif
