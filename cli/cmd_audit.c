@@ -124,7 +124,7 @@ static void print_text(const struct repo *r, const struct audit_result *res)
 	for (size_t i = 0; i < res->nfindings; i++) {
 		const struct audit_finding *f = &res->findings[i];
 
-		printf("%s %s v%d %s: %s", location_name(r->locs[f->loc]), f->object,
+		printf("%s %s v%d %s: %s", location_name(repo_location(r, f->loc)), f->object,
 		       f->version, *f->path ? f->path : "(whole copy)",
 		       audit_state_name(f->state));
 		if (f->expected[0] || f->actual[0])
@@ -184,7 +184,7 @@ int cmd_audit(int argc, char **argv)
 	 * a night-long audit does not hold up ingests. Repair takes the lock. */
 	if ((rc = cli_open_repo(&r, ac.repo, 0)))
 		return rc;
-	if (ac.o.repair || r->policy->repair == POLICY_REPAIR_AUTO) {
+	if (ac.o.repair || repo_policy(r)->repair == POLICY_REPAIR_AUTO) {
 		repo_close(r);
 		r = NULL;
 		if ((rc = cli_open_repo(&r, ac.repo, 1)))
@@ -199,14 +199,14 @@ int cmd_audit(int argc, char **argv)
 		else
 			print_text(r, &res);
 		for (size_t i = 0; i < res.nfindings; i++)
-			if ((ac.o.repair || r->policy->repair == POLICY_REPAIR_AUTO) &&
+			if ((ac.o.repair || repo_policy(r)->repair == POLICY_REPAIR_AUTO) &&
 			    !res.findings[i].repaired &&
 			    res.findings[i].state != AUDIT_UNAVAILABLE &&
 			    res.findings[i].state != AUDIT_UNEXPECTED)
 				cli_errorf("LOSS: %s v%d '%s' in location '%s' could not be"
 					   " repaired: %s", res.findings[i].object,
 					   res.findings[i].version, res.findings[i].path,
-					   location_name(r->locs[res.findings[i].loc]),
+					   location_name(repo_location(r, res.findings[i].loc)),
 					   res.findings[i].why ? res.findings[i].why : "?");
 		rc = exit_code(&res);
 		if (res.nfindings && ac.notify && notify(&ac, r, &res) < 0)

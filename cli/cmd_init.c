@@ -43,8 +43,8 @@ int cmd_init(int argc, char **argv)
 	if ((c = cli_open_repo(&r, argv[optind], 0)))
 		return c;
 	printf("initialized repository '%s' under policy '%s' (%zu storage location%s, %u copies required)\n",
-	       r->root, r->policy->name, r->nlocs, r->nlocs == 1 ? "" : "s",
-	       r->policy->copies_required);
+	       repo_root(r), repo_policy(r)->name, repo_location_count(r), repo_location_count(r) == 1 ? "" : "s",
+	       repo_policy(r)->copies_required);
 	repo_close(r);
 	return CLI_EXIT_OK;
 }

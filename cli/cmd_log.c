@@ -64,7 +64,7 @@ static int verify(struct repo *r)
 	char why[256];
 
 	err_clear(&err);
-	if (catalog_log_verify(r->cat, &count, &bad, why, sizeof(why), &err) < 0)
+	if (catalog_log_verify(repo_catalog(r), &count, &bad, why, sizeof(why), &err) < 0)
 		return cli_fail(&err);
 	if (bad) {
 		printf("event log BROKEN at event %" PRId64 ": %s\n", bad, why);
@@ -123,7 +123,7 @@ int cmd_log(int argc, char **argv)
 	params[1] = since;
 	arr = json ? json_array() : NULL;
 	err_clear(&err);
-	rc = catalog_query(r->cat, "SELECT hash, record FROM events WHERE"
+	rc = catalog_query(repo_catalog(r), "SELECT hash, record FROM events WHERE"
 			   " (?1 IS NULL OR object = ?1) AND (?2 IS NULL OR datetime >= ?2)"
 			   " ORDER BY id", params, 2, row, arr, &err);
 	repo_close(r);

@@ -87,10 +87,10 @@ int cmd_ls(int argc, char **argv)
 		return cli_usage_error(cmd_ls_usage, "ls takes no arguments");
 	if ((rc = cli_open_repo(&r, repo, 0)))
 		return rc;
-	st.required = r->policy->copies_required;
+	st.required = repo_policy(r)->copies_required;
 	st.arr = json ? json_array() : NULL;
 	err_clear(&err);
-	rc = catalog_query(r->cat, ls_sql, NULL, 0, row, &st, &err);
+	rc = catalog_query(repo_catalog(r), ls_sql, NULL, 0, row, &st, &err);
 	repo_close(r);
 	if (rc < 0) {
 		json_decref(st.arr);

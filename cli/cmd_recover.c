@@ -37,7 +37,7 @@ int cmd_recover(int argc, char **argv)
 		return cli_usage_error(cmd_recover_usage, "recover takes no arguments");
 	if ((c = cli_open_repo(&r, repo, 1)))   /* opening recovers */
 		return c;
-	printf("repository '%s' is consistent\n", r->root);
+	printf("repository '%s' is consistent\n", repo_root(r));
 	repo_close(r);
 	return CLI_EXIT_OK;
 }

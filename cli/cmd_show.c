@@ -37,7 +37,7 @@ static json_t *query(struct repo *r, const char *sql, const char *ident,
 	json_t *arr = json_array();
 	const char *params[2] = { ident, ver };
 
-	if (catalog_query(r->cat, sql, params, 2, to_json, arr, err) < 0) {
+	if (catalog_query(repo_catalog(r), sql, params, 2, to_json, arr, err) < 0) {
 		json_decref(arr);
 		return NULL;
 	}
@@ -78,7 +78,7 @@ static int show(struct repo *r, const char *ident, const char *ver, int json)
 		 " f.format_name AS format, f.format_version, f.mime, f.basis, f.md5, f.sha1,"
 		 " f.sha256, f.sha512 FROM files f JOIN versions v ON v.id = f.version_id"
 		 " JOIN objects o ON o.id = v.object_id WHERE o.ident = ?1 AND v.number = ?2"
-		 " ORDER BY f.path", digest_name(r->policy->audit_alg));
+		 " ORDER BY f.path", digest_name(repo_policy(r)->audit_alg));
 	err_clear(&err);
 	v = query(r, vsql, ident, ver, &err);
 	f = query(r, fsql, ident, ver, &err);
@@ -137,7 +137,7 @@ int cmd_show(int argc, char **argv)
 	if ((rc = cli_open_repo(&r, repo, 0)))
 		return rc;
 	err_clear(&err);
-	rc = catalog_object_find(r->cat, argv[optind], &oid, &latest, &err);
+	rc = catalog_object_find(repo_catalog(r), argv[optind], &oid, &latest, &err);
 	if (rc != 0) {
 		if (rc == 1)
 			cli_errorf("no object '%s' in the repository", argv[optind]);

@@ -49,7 +49,7 @@ const char *audit_state_name(enum audit_state s);
 struct audit_finding {
 	char *object;
 	int version;
-	size_t loc;               /* index into repo->locs */
+	size_t loc;               /* index into the repository locations */
 	char *path;               /* relative to the version ("data/a.txt");
 				   * "" for the whole copy */
 	enum audit_state state;

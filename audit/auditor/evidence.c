@@ -46,7 +46,7 @@ static int file_checks(struct audit_copy *c, struct custos_err *err)
 		v[n++].counts = !c->sampled[i];
 	}
 	catalog_now(now);
-	rc = catalog_file_checks_put(c->a->r->cat, c->cp->copy_id, c->cp->cycle, now,
+	rc = catalog_file_checks_put(repo_catalog(c->a->r), c->cp->copy_id, c->cp->cycle, now,
 				     v, n, err);
 	free(v);
 	return rc;
@@ -89,7 +89,7 @@ int audit_copy_record(struct audit_copy *c, struct custos_err *err)
 		strbuf_addf(&detail, "%s%d of %zu files read (%s and every other catalog"
 			    " digest), completeness and tag files checked",
 			    c->sample_only ? "random sample, " : "", count_read(c), c->nfiles,
-			    digest_name(a->r->policy->audit_alg));
+			    digest_name(repo_policy(a->r)->audit_alg));
 	pthread_mutex_lock(&a->lock);      /* other locations' copies append */
 	for (size_t i = c->first_finding; i < a->res->nfindings; i++)
 		if (audit_finding_of(&a->res->findings[i], c)) {
@@ -119,15 +119,15 @@ static int transact(struct audit_copy *c, const struct catalog_event *e,
 	struct audit_ctx *a = c->a;
 	bool completed;
 
-	if (catalog_begin(a->r->cat, err) < 0)
+	if (catalog_begin(repo_catalog(a->r), err) < 0)
 		return -1;
 	if ((!c->unavailable && file_checks(c, err) < 0) ||
-	    catalog_event_add(a->r->cat, e, c->fix_uuid, err) < 0 ||
+	    catalog_event_add(repo_catalog(a->r), e, c->fix_uuid, err) < 0 ||
 	    (!c->unavailable &&
-	     catalog_audit_copy_done(a->r->cat, c->cp->copy_id, nf ? "damaged" : "ok",
+	     catalog_audit_copy_done(repo_catalog(a->r), c->cp->copy_id, nf ? "damaged" : "ok",
 				     now, &completed, err) < 0) ||
-	    catalog_commit(a->r->cat, err) < 0) {
-		catalog_rollback(a->r->cat);
+	    catalog_commit(repo_catalog(a->r), err) < 0) {
+		catalog_rollback(repo_catalog(a->r));
 		return -1;
 	}
 	return 0;
@@ -135,11 +135,11 @@ static int transact(struct audit_copy *c, const struct catalog_event *e,
 
 int audit_run_record_start(struct audit_ctx *a, struct custos_err *err)
 {
-	if (catalog_begin(a->r->cat, err) < 0)
+	if (catalog_begin(repo_catalog(a->r), err) < 0)
 		return -1;
-	if (catalog_audit_run_add(a->r->cat, a->started, &a->res->run, err) < 0 ||
-	    catalog_commit(a->r->cat, err) < 0) {
-		catalog_rollback(a->r->cat);
+	if (catalog_audit_run_add(repo_catalog(a->r), a->started, &a->res->run, err) < 0 ||
+	    catalog_commit(repo_catalog(a->r), err) < 0) {
+		catalog_rollback(repo_catalog(a->r));
 		return -1;
 	}
 	return 0;
@@ -162,10 +162,10 @@ int audit_run_record_end(struct audit_ctx *a, struct custos_err *err)
 		return err_nomem(err);
 	catalog_now(now);
 	run.ended = now;
-	if (catalog_begin(a->r->cat, err) == 0) {
-		if (catalog_audit_run_end(a->r->cat, a->res->run, &run, err) < 0 ||
-		    catalog_commit(a->r->cat, err) < 0)
-			catalog_rollback(a->r->cat);
+	if (catalog_begin(repo_catalog(a->r), err) == 0) {
+		if (catalog_audit_run_end(repo_catalog(a->r), a->res->run, &run, err) < 0 ||
+		    catalog_commit(repo_catalog(a->r), err) < 0)
+			catalog_rollback(repo_catalog(a->r));
 		else
 			rc = 0;
 	}

@@ -111,7 +111,7 @@ static int restore(struct fixjob *j, size_t src, const char *rel, digest_mask ma
 		   struct custos_err *err)
 {
 	struct repo *r = j->a->r;
-	struct location *to = r->locs[j->d->loc];
+	struct location *to = repo_location(r, j->d->loc);
 	struct location_txn *t = NULL;
 	struct digest_result staged, back;
 	char txid[96], qdir[160], sdir[176], *path = NULL, *keep = NULL;
@@ -134,11 +134,11 @@ static int restore(struct fixjob *j, size_t src, const char *rel, digest_mask ma
 		goto out;
 	}
 	if (location_begin(to, sdir, txid, &t, err) < 0 ||
-	    stage(r->locs[src], path, t, mask, &staged, err) < 0)
+	    stage(repo_location(r, src), path, t, mask, &staged, err) < 0)
 		goto out;
 	if (want && !same_digests(&staged, mask, want, NULL)) {
 		err_set(err, CUSTOS_EIO, path, "'%s' in location '%s' does not match the"
-			" catalog either", path, location_name(r->locs[src]));
+			" catalog either", path, location_name(repo_location(r, src)));
 		goto out;
 	}
 	crashpoint("audit repair: staged");
@@ -165,7 +165,7 @@ out:
 static int quarantine(struct fixjob *j, const char *rel, char *kept,
 		      size_t keptsize, struct custos_err *err)
 {
-	struct location *l = j->a->r->locs[j->d->loc];
+	struct location *l = repo_location(j->a->r, j->d->loc);
 	char *path = NULL, *keep = NULL;
 	int rc = -1;
 
@@ -225,7 +225,7 @@ static int add_repair(struct fixjob *j, const char *path, size_t from,
 static int restore_listed(struct fixjob *j, const char *name, size_t src,
 			  struct custos_err *err)
 {
-	struct location *l = j->a->r->locs[j->d->loc];
+	struct location *l = repo_location(j->a->r, j->d->loc);
 	struct manifest m = { 0 };
 	struct problems rep;
 	enum digest_alg alg;
@@ -252,7 +252,7 @@ static int restore_listed(struct fixjob *j, const char *name, size_t src,
 			if (restore(j, src, m.entries[i].path, DIGEST_BIT(alg), want, kept,
 				    sizeof(kept), &why) == 0) {
 				strbuf_addf(&j->log, "%s (absent): restored from %s\n",
-					    m.entries[i].path, location_name(j->a->r->locs[src]));
+					    m.entries[i].path, location_name(repo_location(j->a->r, src)));
 				if (add_repair(j, m.entries[i].path, src, kept) < 0)
 					rc = err_nomem(err);
 			} else {
@@ -347,7 +347,7 @@ static int fix_one(struct fixjob *j, struct audit_finding *f, struct audit_done 
 	j->repaired++;
 	strbuf_addf(&j->log, "%s (%s): %s%s%s%s\n", f->path, audit_state_name(f->state),
 		    stray ? "moved to quarantine" : "restored from ",
-		    stray ? "" : location_name(j->a->r->locs[from]),
+		    stray ? "" : location_name(repo_location(j->a->r, from)),
 		    *kept ? ", the old file kept at " : "", kept);
 	return add_repair(j, f->path, from, kept) < 0 ? err_nomem(err) : 0;
 }
@@ -356,7 +356,7 @@ static int fix_one(struct fixjob *j, struct audit_finding *f, struct audit_done 
 static int record(struct fixjob *j, struct custos_err *err)
 {
 	struct audit_done *d = j->d;
-	struct location *l = j->a->r->locs[d->loc];
+	struct location *l = repo_location(j->a->r, d->loc);
 	char rep_uuid[40], detail[512];
 	struct catalog_event rep = { .type = "rep", .object = d->ident,
 				     .version = d->version, .location = location_name(l),
@@ -383,17 +383,17 @@ static int record(struct fixjob *j, struct custos_err *err)
 	fix.detail = "the repaired files were read back and verified";
 	fix.related = rep_uuid;
 	catalog_now(now);
-	if (catalog_begin(j->a->r->cat, err) < 0)
+	if (catalog_begin(repo_catalog(j->a->r), err) < 0)
 		return -1;
-	if (catalog_file_checks_put(j->a->r->cat, d->copy_id, d->cycle, now,
+	if (catalog_file_checks_put(repo_catalog(j->a->r), d->copy_id, d->cycle, now,
 				    j->checks, j->nchecks, err) < 0 ||
-	    (j->kept.len && catalog_event_add(j->a->r->cat, &qua, NULL, err) < 0) ||
-	    catalog_event_add(j->a->r->cat, &rep, rep_uuid, err) < 0 ||
-	    (j->repaired && catalog_event_add(j->a->r->cat, &fix, NULL, err) < 0) ||
-	    (!j->failed && catalog_audit_copy_done(j->a->r->cat, d->copy_id, "ok", now,
+	    (j->kept.len && catalog_event_add(repo_catalog(j->a->r), &qua, NULL, err) < 0) ||
+	    catalog_event_add(repo_catalog(j->a->r), &rep, rep_uuid, err) < 0 ||
+	    (j->repaired && catalog_event_add(repo_catalog(j->a->r), &fix, NULL, err) < 0) ||
+	    (!j->failed && catalog_audit_copy_done(repo_catalog(j->a->r), d->copy_id, "ok", now,
 						   &completed, err) < 0) ||
-	    catalog_commit(j->a->r->cat, err) < 0) {
-		catalog_rollback(j->a->r->cat);
+	    catalog_commit(repo_catalog(j->a->r), err) < 0) {
+		catalog_rollback(repo_catalog(j->a->r));
 		return -1;
 	}
 	return 0;
@@ -415,7 +415,7 @@ int audit_copy_repair(struct audit_ctx *a, struct audit_done *d,
 	repo_version_path(j.vpath, sizeof(j.vpath), d->ident, d->version);
 	strbuf_init(&j.log, AUDIT_NOTE_MAX);
 	strbuf_init(&j.kept, AUDIT_NOTE_MAX);
-	if (catalog_audit_files(a->r->cat, d->copy_id, &j.files, &j.nfiles, err) < 0)
+	if (catalog_audit_files(repo_catalog(a->r), d->copy_id, &j.files, &j.nfiles, err) < 0)
 		goto out;
 	if (!(j.bypath = strmap_new()) ||
 	    !(j.checks = calloc(todo, sizeof(*j.checks)))) {

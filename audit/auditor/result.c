@@ -129,7 +129,7 @@ static json_t *finding_json(const struct repo *r, const struct audit_finding *f)
 {
 	json_t *o = json_pack("{s:s, s:i, s:s, s:s, s:s}", "object", f->object,
 			      "version", f->version,
-			      "location", location_name(r->locs[f->loc]),
+			      "location", location_name(repo_location(r, f->loc)),
 			      "path", f->path, "state", audit_state_name(f->state));
 
 	if (!o)
@@ -164,8 +164,8 @@ json_t *audit_result_json(const struct repo *r, const struct audit_result *res)
 
 		json_array_append_new(rs, json_pack("{s:s, s:i, s:s, s:s, s:s, s:s?}",
 			"object", p->object, "version", p->version,
-			"location", location_name(r->locs[p->loc]), "path", p->path,
-			"from", location_name(r->locs[p->from]), "kept_as", p->kept_as));
+			"location", location_name(repo_location(r, p->loc)), "path", p->path,
+			"from", location_name(repo_location(r, p->from)), "kept_as", p->kept_as));
 	}
 	o = json_pack("{s:I, s:{s:I, s:I, s:I}, s:f, s:f, s:o, s:o, s:I, s:b}",
 		      "run", (json_int_t)res->run, "checked",

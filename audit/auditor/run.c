@@ -27,8 +27,8 @@ static void iso_before(char out[32], int64_t seconds)
 
 static int loc_index(const struct repo *r, int64_t location_id, size_t *out)
 {
-	for (size_t i = 0; i < r->nlocs; i++)
-		if (r->loc_ids[i] == location_id) {
+	for (size_t i = 0; i < repo_location_count(r); i++)
+		if (repo_location_id(r, i) == location_id) {
 			*out = i;
 			return 0;
 		}
@@ -134,7 +134,7 @@ static void *lane_main(void *arg)
 static int run_lanes(struct audit_ctx *a, const struct catalog_audit_copy *v,
 		     size_t n, struct done_list *dl, struct custos_err *err)
 {
-	size_t nl = a->r->nlocs;
+	size_t nl = repo_location_count(a->r);
 	struct lane *ln = calloc(nl + 1, sizeof(*ln));
 	pthread_t *th = calloc(nl + 1, sizeof(*th));
 	bool *started = calloc(nl + 1, sizeof(*started));
@@ -190,7 +190,7 @@ static int audit_siblings(struct audit_ctx *a, size_t di, struct done_list *dl,
 
 	if (!ident)
 		return err_nomem(err);
-	if (catalog_audit_copies(a->r->cat, ident, NULL, &v, &n, err) < 0)
+	if (catalog_audit_copies(repo_catalog(a->r), ident, NULL, &v, &n, err) < 0)
 		rc = -1;
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		if (v[i].version_id == vid && !was_done(dl, v[i].copy_id))
@@ -211,7 +211,7 @@ static int repair_all(struct audit_ctx *a, struct done_list *dl,
 		snprintf(txid, sizeof(txid), "audit-repair-%lld",
 			 (long long)dl->v[i].copy_id);
 		if (dl->v[i].available)
-			location_discard_stage(a->r->locs[dl->v[i].loc], txid, NULL);
+			location_discard_stage(repo_location(a->r, dl->v[i].loc), txid, NULL);
 	}
 
 	for (size_t i = 0; i < n; i++)
@@ -229,7 +229,7 @@ static int repair_all(struct audit_ctx *a, struct done_list *dl,
 static int strays_all(struct audit_ctx *a, const struct done_list *dl,
 		      struct custos_err *err)
 {
-	for (size_t l = 0; l < a->r->nlocs; l++) {
+	for (size_t l = 0; l < repo_location_count(a->r); l++) {
 		bool up = false;
 
 		for (size_t i = 0; i < dl->n; i++)
@@ -248,9 +248,9 @@ static int sample_rest(struct audit_ctx *a, struct done_list *dl,
 	size_t n = 0;
 	int rc = 0;
 
-	if (a->r->policy->sample <= 0 || a->stop || a->res->budget_reached)
+	if (repo_policy(a->r)->sample <= 0 || a->stop || a->res->budget_reached)
 		return 0;
-	if (catalog_audit_copies(a->r->cat, NULL, NULL, &v, &n, err) < 0)
+	if (catalog_audit_copies(repo_catalog(a->r), NULL, NULL, &v, &n, err) < 0)
 		return -1;
 	for (size_t i = 0; i < n && rc == 0 && !stopping(a); i++) {
 		size_t k;
@@ -273,8 +273,8 @@ static int run_copies(struct audit_ctx *a, struct done_list *dl,
 	size_t n = 0;
 	int rc = 0;
 
-	iso_before(due, a->r->policy->interval_seconds);
-	if (catalog_audit_copies(a->r->cat, o->select == AUDIT_ID ? o->id : NULL,
+	iso_before(due, repo_policy(a->r)->interval_seconds);
+	if (catalog_audit_copies(repo_catalog(a->r), o->select == AUDIT_ID ? o->id : NULL,
 				 o->select == AUDIT_DUE ? due : NULL, &v, &n, err) < 0)
 		return -1;
 	if (o->select == AUDIT_ID && n == 0) {
@@ -287,7 +287,7 @@ static int run_copies(struct audit_ctx *a, struct done_list *dl,
 		rc = strays_all(a, dl, err);
 	if (rc == 0 && o->select == AUDIT_DUE)
 		rc = sample_rest(a, dl, err);
-	if (rc == 0 && (o->repair || a->r->policy->repair == POLICY_REPAIR_AUTO)) {
+	if (rc == 0 && (o->repair || repo_policy(a->r)->repair == POLICY_REPAIR_AUTO)) {
 		a->deadline = 0;   /* a repair, once found needed, is finished */
 		rc = repair_all(a, dl, err);
 	}

@@ -43,7 +43,7 @@ static bool take(struct audit_copy *c, size_t i)
 
 size_t audit_sample_count(struct audit_ctx *a, uint64_t n)
 {
-	double share = a->r->policy->sample;
+	double share = repo_policy(a->r)->sample;
 	size_t k = 0;
 
 	if (share <= 0)

@@ -66,14 +66,14 @@ int audit_strays(struct audit_ctx *a, size_t loc, struct custos_err *err)
 
 	if (!s.versions)
 		return err_nomem(err);
-	if (catalog_query(a->r->cat, "SELECT o.ident || '/v' || v.number FROM versions v"
+	if (catalog_query(repo_catalog(a->r), "SELECT o.ident || '/v' || v.number FROM versions v"
 			  " JOIN objects o ON o.id = v.object_id", NULL, 0,
 			  take_version, &s, err) < 0 || s.oom) {
 		strmap_free(s.versions);
 		return s.oom ? err_nomem(err) : -1;
 	}
 	err_clear(&e);
-	if (location_list(a->r->locs[loc], "", one_file, &s, &e) < 0 &&
+	if (location_list(repo_location(a->r, loc), "", one_file, &s, &e) < 0 &&
 	    e.code == CUSTOS_ENOMEM)
 		rc = err_nomem(err);
 	strmap_free(s.versions);

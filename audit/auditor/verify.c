@@ -19,7 +19,7 @@
 static enum digest_alg move_alg(const struct audit_copy *c,
 				const struct catalog_audit_file *f)
 {
-	enum digest_alg alg = c->a->r->policy->audit_alg;
+	enum digest_alg alg = repo_policy(c->a->r)->audit_alg;
 
 	if (f->hex[alg])
 		return alg;
@@ -253,7 +253,7 @@ static int completeness(struct audit_copy *c, struct location_listing *ls,
 {
 	struct completeness k = { 0 };
 	struct strmap *cat = strmap_new();
-	enum digest_alg alg = c->a->r->policy->audit_alg;
+	enum digest_alg alg = repo_policy(c->a->r)->audit_alg;
 	int rc = -1;
 
 	k.m = calloc(c->nfiles + 1, sizeof(*k.m));
@@ -314,14 +314,14 @@ static int setup(struct audit_copy *c, struct custos_err *err)
 	struct repo *r = c->a->r;
 	int rc;
 
-	c->l = r->locs[c->loc];
+	c->l = repo_location(r, c->loc);
 	repo_version_path(c->vpath, sizeof(c->vpath), c->cp->ident, c->cp->version);
 	pthread_mutex_lock(&c->a->lock);
 	c->first_finding = c->a->res->nfindings;
 	c->a->res->copies++;
 	pthread_mutex_unlock(&c->a->lock);
 	pthread_mutex_lock(&c->a->catlock);
-	rc = catalog_audit_files(r->cat, c->cp->copy_id, &c->files, &c->nfiles, err);
+	rc = catalog_audit_files(repo_catalog(r), c->cp->copy_id, &c->files, &c->nfiles, err);
 	pthread_mutex_unlock(&c->a->catlock);
 	if (rc < 0)
 		return -1;

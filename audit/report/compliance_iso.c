@@ -21,7 +21,7 @@ static int64_t count(struct repo *r, const char *sql)
 	struct custos_err err;
 	int64_t n = 0;
 
-	if (rsql_int(r->cat, sql, NULL, 0, &n, &err) < 0)
+	if (rsql_int(repo_catalog(r), sql, NULL, 0, &n, &err) < 0)
 		return -1;
 	return n;
 }

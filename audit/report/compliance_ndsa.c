@@ -31,7 +31,7 @@ static int q(struct repo *r, const char *sql, const char *arg, int64_t *out,
 {
 	const char *p[1] = { arg };
 
-	return rsql_int(r->cat, sql, p, arg ? 1 : 0, out, err);
+	return rsql_int(repo_catalog(r), sql, p, arg ? 1 : 0, out, err);
 }
 
 #define PER_VERSION \
@@ -47,14 +47,14 @@ static int q(struct repo *r, const char *sql, const char *arg, int64_t *out,
 static int lacking_info(struct repo *r, int64_t *out, struct custos_err *err)
 {
 	*out = 0;
-	for (size_t i = 0; i < r->policy->nrequired_info; i++) {
+	for (size_t i = 0; i < repo_policy(r)->nrequired_info; i++) {
 		int64_t n;
 
 		if (q(r, "SELECT COUNT(*) FROM versions v WHERE NOT EXISTS (SELECT 1 FROM"
 		      " json_each(COALESCE(v.bag_info, '[]')) j WHERE"
 		      " lower(json_extract(j.value, '$[0]')) = lower(?1) AND"
 		      " trim(json_extract(j.value, '$[1]')) <> '')",
-		      r->policy->required_info[i], &n, err) < 0)
+		      repo_policy(r)->required_info[i], &n, err) < 0)
 			return -1;
 		*out += n;
 	}
@@ -72,7 +72,7 @@ static int gather(struct repo *r, json_t *rep, struct facts *f, struct custos_er
 	f->unidentified = rjson_int(rep, "formats/unidentified_files");
 	f->at_risk = rjson_int(rep, "formats/at_risk_files");
 	f->events = rjson_int(rep, "log/events");
-	f->storage_max = policy_ndsa_storage_max(r->policy);
+	f->storage_max = policy_ndsa_storage_max(repo_policy(r));
 	f->copies = rjson_int(rep, "holdings/copies");
 	if (q(r, "SELECT SUM(n >= 2) FROM (" PER_VERSION ")", NULL, &f->copies2, err) < 0 ||
 	    q(r, "SELECT SUM(n >= 3 AND reg >= 2) FROM (" PER_VERSION ")", NULL,
@@ -118,7 +118,7 @@ static json_t *ids(struct repo *r, const char *type, const char *outcome)
 	json_t *rows, *out = json_array(), *v;
 	size_t i;
 
-	if (rsql_rows(r->cat, "SELECT uuid FROM events WHERE type = ?1 AND (?2 IS NULL OR"
+	if (rsql_rows(repo_catalog(r), "SELECT uuid FROM events WHERE type = ?1 AND (?2 IS NULL OR"
 		      " outcome = ?2) ORDER BY id LIMIT 5", p, 2, &rows, &err) < 0)
 		return out;
 	json_array_foreach(rows, i, v)
@@ -261,7 +261,7 @@ static json_t *metadata(struct repo *r, const struct facts *f)
 {
 	json_t *c = json_array();
 	int64_t v = f->versions;
-	size_t ninfo = r->policy->nrequired_info;
+	size_t ninfo = repo_policy(r)->nrequired_info;
 
 	cell(c, "M1a", 1, "M", v && !f->no_copy ? MET : NOT,
 	     "inventory of content with its storage locations",
@@ -309,7 +309,7 @@ static json_t *content(struct repo *r, const struct facts *f)
 	     "attestation");
 	cell(c, "N3a", 3, "H", ATTEST, "obsolescence monitored",
 	     json_pack("{s:I, s:I}", "at_risk_puids_declared",
-		       (json_int_t)r->policy->nat_risk, "at_risk_files", (json_int_t)f->at_risk),
+		       (json_int_t)repo_policy(r)->nat_risk, "at_risk_files", (json_int_t)f->at_risk),
 	     "an attested format-risk review");
 	cell(c, "N4a", 4, "M", !f->at_risk ? NA : f->migrations ? MET : NOT,
 	     "migration, normalisation or emulation as needed",

@@ -89,13 +89,13 @@ static json_t *policy_in_force(const struct policy *p)
 static int add_policy(struct repo *r, json_t *rep, const char *now,
 		      struct custos_err *err)
 {
-	const char *p[1] = { r->policy->sha256 };
-	json_t *pol = policy_in_force(r->policy), *hist, *since;
+	const char *p[1] = { repo_policy(r)->sha256 };
+	json_t *pol = policy_in_force(repo_policy(r)), *hist, *since;
 	char due[32];
 
-	if (!pol || rsql_rows(r->cat, "SELECT sha256, name, version, first_in_force"
+	if (!pol || rsql_rows(repo_catalog(r), "SELECT sha256, name, version, first_in_force"
 			      " FROM policies ORDER BY id", NULL, 0, &hist, err) < 0 ||
-	    rsql_rows(r->cat, "SELECT first_in_force FROM policies WHERE sha256 = ?1",
+	    rsql_rows(repo_catalog(r), "SELECT first_in_force FROM policies WHERE sha256 = ?1",
 		      p, 1, &since, err) < 0) {
 		json_decref(pol);
 		return pol ? -1 : err_nomem(err);
@@ -105,8 +105,8 @@ static int add_policy(struct repo *r, json_t *rep, const char *now,
 	/* policy.ini is recorded on the next writing command: until then the
 	 * file in force is not yet in the catalog's history */
 	json_object_set_new(pol, "recorded_in_catalog", json_boolean(first != NULL));
-	if (r->policy->review_seconds && json_is_string(first)) {
-		time_minus(due, now, r->policy->review_seconds);
+	if (repo_policy(r)->review_seconds && json_is_string(first)) {
+		time_minus(due, now, repo_policy(r)->review_seconds);
 		json_object_set_new(pol, "review_overdue",
 				    json_boolean(strcmp(json_string_value(first), due) < 0));
 	}
@@ -121,8 +121,8 @@ static int add_holdings(struct repo *r, json_t *rep, struct custos_err *err)
 	const char *p[1] = { req };
 	json_t *tot, *locs, *under;
 
-	snprintf(req, sizeof(req), "%u", r->policy->copies_required);
-	if (rsql_rows(r->cat, "SELECT (SELECT COUNT(*) FROM objects) AS \"i:objects\","
+	snprintf(req, sizeof(req), "%u", repo_policy(r)->copies_required);
+	if (rsql_rows(repo_catalog(r), "SELECT (SELECT COUNT(*) FROM objects) AS \"i:objects\","
 		      " (SELECT COUNT(*) FROM versions) AS \"i:versions\","
 		      " (SELECT COUNT(*) FROM files) AS \"i:files\","
 		      " (SELECT COALESCE(SUM(size), 0) FROM files) AS \"i:bytes\","
@@ -134,15 +134,15 @@ static int add_holdings(struct repo *r, json_t *rep, struct custos_err *err)
 		return -1;
 	json_t *h = json_incref(json_array_get(tot, 0));
 	json_decref(tot);
-	json_object_set_new(h, "copies_required", json_integer(r->policy->copies_required));
-	if (rsql_rows(r->cat, "SELECT l.name AS name, l.type AS type, l.location AS location,"
+	json_object_set_new(h, "copies_required", json_integer(repo_policy(r)->copies_required));
+	if (rsql_rows(repo_catalog(r), "SELECT l.name AS name, l.type AS type, l.location AS location,"
 		      " l.region AS region, l.threat AS threat, l.media AS media,"
 		      " COUNT(c.id) AS \"i:copies\", COALESCE(SUM(c.status = 'ok'), 0) AS \"i:copies_ok\","
 		      " COALESCE(SUM(v.files), 0) AS \"i:files\", COALESCE(SUM(v.bytes), 0) AS \"i:bytes\""
 		      " FROM locations l LEFT JOIN copies c ON c.location_id = l.id"
 		      " LEFT JOIN versions v ON v.id = c.version_id GROUP BY l.id ORDER BY l.id",
 		      NULL, 0, &locs, err) < 0 ||
-	    rsql_rows(r->cat, "SELECT o.ident AS object, v.number AS \"i:version\","
+	    rsql_rows(repo_catalog(r), "SELECT o.ident AS object, v.number AS \"i:version\","
 		      " COUNT(c.id) AS \"i:copies_ok\" FROM versions v"
 		      " JOIN objects o ON o.id = v.object_id LEFT JOIN copies c"
 		      " ON c.version_id = v.id AND c.status = 'ok' GROUP BY v.id"
@@ -163,8 +163,8 @@ static int add_coverage(struct repo *r, json_t *rep, const char *now,
 	const char *p[1] = { cutoff };
 	json_t *tot, *files, *missing;
 
-	time_minus(cutoff, now, r->policy->interval_seconds);
-	if (rsql_rows(r->cat, "SELECT COUNT(*) AS \"i:file_copies\","
+	time_minus(cutoff, now, repo_policy(r)->interval_seconds);
+	if (rsql_rows(repo_catalog(r), "SELECT COUNT(*) AS \"i:file_copies\","
 		      " COALESCE(SUM(" FRESH "), 0) AS \"i:verified_within_interval\","
 		      " COALESCE(SUM(" FRESH " AND by_audit), 0) AS \"i:verified_by_audit\","
 		      " COALESCE(SUM(" FRESH " AND NOT by_audit), 0) AS \"i:verified_at_write\","
@@ -175,10 +175,10 @@ static int add_coverage(struct repo *r, json_t *rep, const char *now,
 		return -1;
 	json_t *c = json_incref(json_array_get(tot, 0));
 	json_decref(tot);
-	if (rsql_rows(r->cat, "SELECT COUNT(*) AS \"i:files\", COALESCE(SUM(fresh), 0)"
+	if (rsql_rows(repo_catalog(r), "SELECT COUNT(*) AS \"i:files\", COALESCE(SUM(fresh), 0)"
 		      " AS \"i:files_all_copies_verified\" FROM (SELECT fid, MIN(" FRESH
 		      ") AS fresh FROM (" FILE_COPIES ") GROUP BY fid)", p, 1, &files, err) < 0 ||
-	    rsql_rows(r->cat, "SELECT object, \"i:version\", location, path, lv AS last_verified,"
+	    rsql_rows(repo_catalog(r), "SELECT object, \"i:version\", location, path, lv AS last_verified,"
 		      " CASE WHEN cs <> 'ok' THEN 'copy status is ' || cs"
 		      " WHEN st IS NOT NULL AND st NOT IN " GOOD_STATE " THEN 'last check found: ' || st"
 		      " WHEN lv IS NULL THEN 'never verified'"
@@ -195,7 +195,7 @@ static int add_coverage(struct repo *r, json_t *rep, const char *now,
 	json_object_set_new(c, "percent", json_real(all ? (double)(ok * 10000 / all) / 100.0 : 0.0));
 	json_object_set_new(c, "unit", json_string("file copy: one file of one version in one location"));
 	json_object_set_new(c, "interval_began", json_string(cutoff));
-	json_object_set_new(c, "interval_seconds", json_integer(r->policy->interval_seconds));
+	json_object_set_new(c, "interval_seconds", json_integer(repo_policy(r)->interval_seconds));
 	json_object_set_new(c, "method", json_string(
 		"a file copy counts as verified when its copy is 'ok' and its last "
 		"verification (the audit's file_checks record, else the copy's last "
@@ -211,23 +211,23 @@ static int add_findings(struct repo *r, json_t *rep, const char *since,
 	const char *p[1] = { since };
 	json_t *fail, *repairs, *days, *runs, *open;
 
-	if (rsql_rows(r->cat, "SELECT uuid AS event, datetime, type, outcome, object,"
+	if (rsql_rows(repo_catalog(r), "SELECT uuid AS event, datetime, type, outcome, object,"
 		      " version AS \"i:version\", location, json_extract(record, '$.detail')"
 		      " AS detail, json_extract(record, '$.outcome_note') AS outcome_note"
 		      " FROM events WHERE outcome IN ('fai', 'war') AND datetime >= ?1 ORDER BY id",
 		      p, 1, &fail, err) < 0)
 		return -1;
-	if (rsql_rows(r->cat, "SELECT uuid AS event, datetime, type, outcome, object,"
+	if (rsql_rows(repo_catalog(r), "SELECT uuid AS event, datetime, type, outcome, object,"
 		      " version AS \"i:version\", location,"
 		      " json_extract(record, '$.related_event') AS related_event,"
 		      " json_extract(record, '$.detail') AS detail FROM events"
 		      " WHERE type IN ('rep', 'rec') AND datetime >= ?1 AND"
 		      " json_extract(record, '$.related_event') IS NOT NULL ORDER BY id",
 		      p, 1, &repairs, err) < 0 ||
-	    rsql_rows(r->cat, "SELECT substr(datetime, 1, 10) AS day, COUNT(*) AS \"i:findings\""
+	    rsql_rows(repo_catalog(r), "SELECT substr(datetime, 1, 10) AS day, COUNT(*) AS \"i:findings\""
 		      " FROM events WHERE outcome IN ('fai', 'war') AND datetime >= ?1 GROUP BY day"
 		      " ORDER BY day", p, 1, &days, err) < 0 ||
-	    rsql_rows(r->cat, "SELECT id AS \"i:run\", started, ended, files AS \"i:files\","
+	    rsql_rows(repo_catalog(r), "SELECT id AS \"i:run\", started, ended, files AS \"i:files\","
 		      " bytes AS \"i:bytes\", findings AS \"i:findings\","
 		      " budget_reached AS \"i:budget_reached\", summary,"
 		      " CAST(strftime('%s', ended) - strftime('%s', started) AS INTEGER)"
@@ -235,7 +235,7 @@ static int add_findings(struct repo *r, json_t *rep, const char *since,
 		      " strftime('%s', started) AS INTEGER), 1) AS \"i:bytes_per_second\""
 		      " FROM audit_runs"
 		      " WHERE started >= ?1 ORDER BY id", p, 1, &runs, err) < 0 ||
-	    rsql_rows(r->cat, "SELECT o.ident AS object, v.number AS \"i:version\","
+	    rsql_rows(repo_catalog(r), "SELECT o.ident AS object, v.number AS \"i:version\","
 		      " l.name AS location, f.path AS path, k.state AS state,"
 		      " k.last_verified AS last_verified FROM file_checks k"
 		      " JOIN files f ON f.id = k.file_id JOIN copies c ON c.id = k.copy_id"
@@ -263,12 +263,12 @@ static bool listed(char **v, size_t n, const char *puid)
 
 static int add_formats(struct repo *r, json_t *rep, struct custos_err *err)
 {
-	const struct policy *p = r->policy;
+	const struct policy *p = repo_policy(r);
 	json_t *rows, *risk = json_array(), *v;
 	int64_t unid = 0, risky = 0;
 	size_t i;
 
-	if (rsql_rows(r->cat, "SELECT puid, format_name AS name, COUNT(*) AS \"i:files\","
+	if (rsql_rows(repo_catalog(r), "SELECT puid, format_name AS name, COUNT(*) AS \"i:files\","
 		      " SUM(size) AS \"i:bytes\" FROM files GROUP BY puid"
 		      " ORDER BY COUNT(*) DESC, puid", NULL, 0, &rows, err) < 0) {
 		json_decref(risk);
@@ -298,7 +298,7 @@ static int add_repository(struct repo *r, json_t *rep, const struct report_optio
 			  const char *now, const char *since)
 {
 	return json_object_set_new(rep, "repository", json_pack("{s:s, s:s}",
-		"path", r->root, "catalog", REPO_CATALOG)) |
+		"path", repo_root(r), "catalog", REPO_CATALOG)) |
 	       json_object_set_new(rep, "generated", json_string(now)) |
 	       json_object_set_new(rep, "generator", json_string("custos " CUSTOS_VERSION)) |
 	       json_object_set_new(rep, "period", json_pack("{s:s?, s:s}", "since",

@@ -49,14 +49,14 @@ int report_log_leaves(struct repo *r, struct merkle_hash **out, size_t *n,
 {
 	struct leaves l = { 0 };
 
-	if (catalog_query(r->cat, "SELECT record FROM events ORDER BY id", NULL, 0,
+	if (catalog_query(repo_catalog(r), "SELECT record FROM events ORDER BY id", NULL, 0,
 			  add_leaf, &l, err) < 0) {
 		free(l.h);
 		return -1;
 	}
 	if (l.failed) {
 		free(l.h);
-		return err_set(err, CUSTOS_EINTERNAL, r->root, "cannot hash the event log");
+		return err_set(err, CUSTOS_EINTERNAL, repo_root(r), "cannot hash the event log");
 	}
 	*out = l.h;
 	*n = l.n;
@@ -71,8 +71,8 @@ int report_log_section(struct repo *r, json_t *rep, struct custos_err *err)
 	json_t *head;
 	size_t n = 0;
 
-	if (catalog_log_verify(r->cat, &count, &bad, why, sizeof(why), err) < 0 ||
-	    rsql_rows(r->cat, "SELECT COUNT(*) AS \"i:events\", (SELECT hash FROM events"
+	if (catalog_log_verify(repo_catalog(r), &count, &bad, why, sizeof(why), err) < 0 ||
+	    rsql_rows(repo_catalog(r), "SELECT COUNT(*) AS \"i:events\", (SELECT hash FROM events"
 		      " ORDER BY id DESC LIMIT 1) AS head_hash, (SELECT uuid FROM events"
 		      " ORDER BY id DESC LIMIT 1) AS head_event FROM events", NULL, 0, &head, err) < 0)
 		return -1;
@@ -102,9 +102,9 @@ static int find_event(struct repo *r, const char *event, int64_t *index,
 	const char *p[1] = { event };
 	int64_t found;
 
-	if (rsql_int(r->cat, "SELECT COUNT(*) FROM events WHERE uuid = ?1 OR"
+	if (rsql_int(repo_catalog(r), "SELECT COUNT(*) FROM events WHERE uuid = ?1 OR"
 		     " CAST(id AS TEXT) = ?1", p, 1, &found, err) < 0 ||
-	    rsql_int(r->cat, "SELECT COUNT(*) FROM events WHERE id < (SELECT id FROM events"
+	    rsql_int(repo_catalog(r), "SELECT COUNT(*) FROM events WHERE id < (SELECT id FROM events"
 		     " WHERE uuid = ?1 OR CAST(id AS TEXT) = ?1)", p, 1, index, err) < 0)
 		return -1;
 	if (found != 1)
@@ -221,10 +221,10 @@ int report_log_prove(struct repo *r, const char *event, FILE *to, bool *ok,
 	int rc;
 
 	*ok = false;
-	if (rsql_snapshot_begin(r->cat, err) < 0)
+	if (rsql_snapshot_begin(repo_catalog(r), err) < 0)
 		return -1;
 	rc = prove(r, event, to, ok, err);
-	rsql_snapshot_end(r->cat);
+	rsql_snapshot_end(repo_catalog(r));
 	return rc;
 }
 
@@ -234,9 +234,9 @@ int report_log_consistency(struct repo *r, const char *dir, FILE *to, bool *ok,
 	int rc;
 
 	*ok = false;
-	if (rsql_snapshot_begin(r->cat, err) < 0)
+	if (rsql_snapshot_begin(repo_catalog(r), err) < 0)
 		return -1;
 	rc = consistency(r, dir, to, ok, err);
-	rsql_snapshot_end(r->cat);
+	rsql_snapshot_end(repo_catalog(r));
 	return rc;
 }

@@ -255,24 +255,24 @@ static int body(struct px *p, struct repo *r, const char *since, struct custos_e
 	const char *params[1] = { since };
 	int64_t nver;
 
-	if (rsql_int(r->cat, "SELECT COUNT(*) FROM versions", NULL, 0, &nver, err) < 0)
+	if (rsql_int(repo_catalog(r), "SELECT COUNT(*) FROM versions", NULL, 0, &nver, err) < 0)
 		return -1;
 	if (!nver) {   /* the schema needs one object: the repository itself */
 		start(p, "premis:object");
 		attr(p, "xsi:type", "premis:intellectualEntity");
 		ident(p, "premis:objectIdentifier", "premis:objectIdentifier", "custos repository",
-		      r->root);
+		      repo_root(r));
 		end(p);
 		end(p);
 	}
-	if (catalog_query(r->cat, "SELECT o.ident, v.number FROM versions v JOIN objects o"
+	if (catalog_query(repo_catalog(r), "SELECT o.ident, v.number FROM versions v JOIN objects o"
 			  " ON o.id = v.object_id ORDER BY o.ident, v.number", NULL, 0,
 			  version_row, p, err) < 0 ||
-	    catalog_query(r->cat, "SELECT o.ident, v.number, f.path, f.size, f.sha256, f.puid,"
+	    catalog_query(repo_catalog(r), "SELECT o.ident, v.number, f.path, f.size, f.sha256, f.puid,"
 			  " f.format_name FROM files f JOIN versions v ON v.id = f.version_id"
 			  " JOIN objects o ON o.id = v.object_id ORDER BY o.ident, v.number, f.path",
 			  NULL, 0, file_row, p, err) < 0 ||
-	    catalog_query(r->cat, "SELECT uuid, type, datetime, outcome, object, version,"
+	    catalog_query(repo_catalog(r), "SELECT uuid, type, datetime, outcome, object, version,"
 			  " location, record FROM events WHERE datetime >= ?1 ORDER BY id",
 			  params, 1, event_row, p, err) < 0)
 		return -1;

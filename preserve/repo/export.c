@@ -3,6 +3,7 @@
  * archive. Each location holding a copy is tried in policy order; the
  * first whose payload streams out matching the catalog is used.
  */
+#include "preserve/repo/repo_int.h"
 #include "preserve/repo/export.h"
 
 #include <errno.h>

@@ -5,6 +5,7 @@
  * transaction, replicate it, and retire the intent. A crash anywhere is
  * finished or rolled back by repo_recover from the intent.
  */
+#include "preserve/repo/repo_int.h"
 #include "core/crashpoint.h"
 #include "preserve/repo/ingest_int.h"
 

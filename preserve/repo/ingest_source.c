@@ -5,6 +5,7 @@
  * be present), and which files it holds. Nothing is written here: every
  * refusal happens before the first byte is stored.
  */
+#include "preserve/repo/repo_int.h"
 #include "preserve/repo/ingest_int.h"
 
 #include <errno.h>

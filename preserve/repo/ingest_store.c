@@ -4,6 +4,7 @@
  * the new file. Directories are read many files at a time (worker pool);
  * archives are read as one stream. Verification re-reads the copy.
  */
+#include "preserve/repo/repo_int.h"
 #include "core/crashpoint.h"
 #include "preserve/repo/ingest_int.h"
 

@@ -5,6 +5,7 @@
  * are removed; a version "stored" is registered in the primary location,
  * so its missing copies are made. Either way the event log says so.
  */
+#include "preserve/repo/repo_int.h"
 #include "core/crashpoint.h"
 #include "preserve/repo/ingest.h"
 

@@ -5,6 +5,7 @@
  * never propagated), the copy is committed in one step, re-read when the
  * policy says so, and recorded with PREMIS replication + fixity events.
  */
+#include "preserve/repo/repo_int.h"
 #include "core/crashpoint.h"
 #include "preserve/repo/ingest.h"
 

@@ -3,7 +3,7 @@
  * policy in force (recorded with a PREMIS policy assignment whenever its
  * digest changes), the catalog and the storage locations.
  */
-#include "preserve/repo/repo.h"
+#include "preserve/repo/repo_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -330,4 +330,19 @@ out:
 	free(text);
 	free(dest);
 	return rc;
+}
+
+const char *repo_root(const struct repo *r) { return r->root; }
+const struct policy *repo_policy(const struct repo *r) { return r->policy; }
+struct catalog *repo_catalog(const struct repo *r) { return r->cat; }
+size_t repo_location_count(const struct repo *r) { return r->nlocs; }
+
+struct location *repo_location(const struct repo *r, size_t i)
+{
+	return i < r->nlocs ? r->locs[i] : NULL;
+}
+
+int64_t repo_location_id(const struct repo *r, size_t i)
+{
+	return i < r->nlocs ? r->loc_ids[i] : 0;
 }

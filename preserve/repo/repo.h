@@ -21,16 +21,7 @@
 #define REPO_POLICY "policy.ini"
 #define REPO_LOCK "lock"
 
-struct repo {
-	char *root;                 /* absolute */
-	struct policy *policy;
-	struct catalog *cat;
-	struct location **locs;     /* in policy order; [0] is the primary */
-	int64_t *loc_ids;           /* catalog ids, parallel to locs */
-	size_t nlocs;
-	int lockfd;                 /* -1 when opened read-only */
-	struct fmt_identifier *formats;  /* loaded on first use */
-};
+struct repo;                    /* opaque: use the accessors below */
 
 enum repo_mode {
 	REPO_READ,                  /* no lock, no recovery */
@@ -46,6 +37,15 @@ int repo_init(const char *path, const char *policy_file,
 int repo_open(struct repo **out, const char *path, enum repo_mode mode,
 	      struct custos_err *err);
 void repo_close(struct repo *r);      /* NULL ok */
+
+/* Accessors. The pointers are borrowed and live as long as R. */
+const char *repo_root(const struct repo *r);            /* absolute */
+const struct policy *repo_policy(const struct repo *r);  /* in force */
+struct catalog *repo_catalog(const struct repo *r);
+/* The storage locations in policy order; [0] is the primary. */
+size_t repo_location_count(const struct repo *r);
+struct location *repo_location(const struct repo *r, size_t i);
+int64_t repo_location_id(const struct repo *r, size_t i);  /* catalog id */
 
 /* Where the repository is: OPT (-r), else $CUSTOS_REPO, else ".". */
 const char *repo_locate(const char *opt);

@@ -1,0 +1,21 @@
+/*
+ * preserve/repo/repo_int.h - the inside of a repository handle, for the
+ * files of preserve/repo/ only. Everything outside uses repo.h's accessors.
+ */
+#ifndef CUSTOS_PRESERVE_REPO_REPO_INT_H
+#define CUSTOS_PRESERVE_REPO_REPO_INT_H
+
+#include "preserve/repo/repo.h"
+
+struct repo {
+	char *root;                 /* absolute */
+	struct policy *policy;
+	struct catalog *cat;
+	struct location **locs;     /* in policy order; [0] is the primary */
+	int64_t *loc_ids;           /* catalog ids, parallel to locs */
+	size_t nlocs;
+	int lockfd;                 /* -1 when opened read-only */
+	struct fmt_identifier *formats;  /* loaded on first use */
+};
+
+#endif
