@@ -1,6 +1,6 @@
 /*
  * cli/cmd_identify.c - `custos identify PATH...`: PRONOM identification
- * without a repository (spec/cli.md). Directories are walked in sorted
+ * without a repository (docs/cli.md). Directories are walked in sorted
  * order; files are identified on the worker pool in batches and printed in
  * input order, one line (or one JSON Lines object) per file. Only the head
  * and tail windows of each file are read.

@@ -26,7 +26,7 @@ const char cmd_validate_usage[] =
 	"  --fast               structure and Payload-Oxum only\n"
 	"  --completeness-only  files against manifests, no digests\n"
 	"  --profile FILE       also check a BagIt profile (JSON, 1.4.0)\n"
-	"  --json               one JSON object on stdout (spec/cli.md)\n"
+	"  --json               one JSON object on stdout (docs/cli.md)\n"
 	"  --jobs N             files read in parallel (default: 8 per core, >= 16)\n"
 	"\n"
 	"exit: 0 valid, 1 invalid, 2 usage error, 3 a file could not be read\n";

@@ -1,5 +1,5 @@
 /*
- * cli/exit.h - the exit codes of spec/cli.md, in one place.
+ * cli/exit.h - the exit codes of docs/cli.md, in one place.
  * Commands return one of these; only main() exits.
  */
 #ifndef CUSTOS_CLI_EXIT_H

@@ -1,6 +1,6 @@
 /*
  * cli/problems_out.h - printing a problem list (preserve/bagit/problems.h) as text lines or as the
- * JSON arrays of spec/cli.md ({"code","path","message","expected","actual"}).
+ * JSON arrays of docs/cli.md ({"code","path","message","expected","actual"}).
  */
 #ifndef CUSTOS_CLI_PROBLEMS_OUT_H
 #define CUSTOS_CLI_PROBLEMS_OUT_H

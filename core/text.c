@@ -24,15 +24,24 @@ int text_hexval(int c)
 	return -1;
 }
 
-void text_to_hex(char *hex, const unsigned char *raw, size_t n)
+static void hex_with(const char digits[16], char *hex,
+		     const unsigned char *raw, size_t n)
 {
-	static const char digits[] = "0123456789abcdef";
-
 	for (size_t i = 0; i < n; i++) {
 		hex[2 * i] = digits[raw[i] >> 4];
 		hex[2 * i + 1] = digits[raw[i] & 15];
 	}
 	hex[2 * n] = '\0';
+}
+
+void text_to_hex(char *hex, const unsigned char *raw, size_t n)
+{
+	hex_with("0123456789abcdef", hex, raw, n);
+}
+
+void text_to_hex_upper(char *hex, const unsigned char *raw, size_t n)
+{
+	hex_with("0123456789ABCDEF", hex, raw, n);
 }
 
 bool text_utf8_valid(const char *s, size_t len)

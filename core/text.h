@@ -13,8 +13,12 @@
 /* Value of hex digit C (either case), or -1. */
 int text_hexval(int c);
 
-/* Lower-case hex of N raw bytes into HEX (2N+1 bytes). */
+/* Lower-case hex of N raw bytes into HEX (2N+1 bytes, NUL-terminated),
+ * as digests are written. */
 void text_to_hex(char *hex, const unsigned char *raw, size_t n);
+
+/* The same in upper case, as percent-encoding (RFC 3986) writes it. */
+void text_to_hex_upper(char *hex, const unsigned char *raw, size_t n);
 
 /* True if S[0..LEN) is well-formed UTF-8 (no overlongs, no surrogates). */
 bool text_utf8_valid(const char *s, size_t len);

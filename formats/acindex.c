@@ -6,11 +6,11 @@
  */
 #include "formats/acindex.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/strmap.h"
+#include "core/text.h"
 
 #define AC_MAX_STATES 65535u
 
@@ -153,8 +153,7 @@ static int ac_alloc(struct ac_index *ac, size_t states)
 
 static void hexkey(char *out, const struct keyref *k)
 {
-	for (size_t i = 0; i < k->len; i++)
-		snprintf(out + 2 * i, 3, "%02x", k->bytes[i]);
+	text_to_hex(out, k->bytes, k->len);
 }
 
 /* Assign keys with at most KMAX bytes; -1 if the states overflow. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/ckd.h"
+#include "core/text.h"
 #include "formats/container_int.h"
 
 struct cpat_parser {
@@ -128,17 +129,6 @@ void cpat_release(struct cpat *p)
 	memset(p, 0, sizeof(*p));
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static void skip_ws(struct cpat_parser *ps)
 {
 	while (ps->s[ps->i] == ' ' || ps->s[ps->i] == '\t' ||
@@ -149,11 +139,11 @@ static void skip_ws(struct cpat_parser *ps)
 /* Two hex digits at the cursor into *out. */
 static int parse_hex(struct cpat_parser *ps, uint8_t *out)
 {
-	int hi = hexval(ps->s[ps->i]), lo;
+	int hi = text_hexval(ps->s[ps->i]), lo;
 
 	if (hi < 0)
 		return parse_fail(ps, "expected a hex byte");
-	lo = hexval(ps->s[ps->i + 1]);
+	lo = text_hexval(ps->s[ps->i + 1]);
 	if (lo < 0)
 		return parse_fail(ps, "odd number of hex digits");
 	*out = (uint8_t)(hi << 4 | lo);
@@ -217,7 +207,7 @@ static int parse_set_value(struct cpat_parser *ps, uint8_t *out)
 	}
 	if (parse_hex(ps, out) < 0)
 		return -1;
-	if (hexval(ps->s[ps->i]) >= 0)
+	if (text_hexval(ps->s[ps->i]) >= 0)
 		return parse_fail(ps, "multi-byte set members unsupported");
 	return 0;
 }
@@ -354,7 +344,7 @@ static int parse_one(struct cpat_parser *ps, struct cpat *p)
 	char c = ps->s[ps->i];
 	uint8_t b = 0;
 
-	if (hexval(c) >= 0)
+	if (text_hexval(c) >= 0)
 		return parse_hex(ps, &b) < 0 ? -1 : push_byte(p, b, ps->err);
 	switch (c) {
 	case '\'':

@@ -1,9 +1,10 @@
 /*
- * audit/auditor/audit.h - fixity audits of every copy (design.md "Audit"): choose
- * the copies due, verify each against the catalog (authoritative) and its
- * own bag manifests within a byte/time budget, name every kind of damage
- * for what it is, repair from a copy verified in the same run, and leave
- * evidence: PREMIS events, file_checks rows and an audit_runs record.
+ * audit/auditor/audit.h - fixity audits of every copy (docs/design.md,
+ * "How the main jobs flow"): choose the copies due, verify each against
+ * the catalog (authoritative) and its own bag manifests within a byte/time
+ * budget, name every kind of damage for what it is, repair from a copy
+ * verified in the same run, and leave evidence: PREMIS events, file_checks
+ * rows and an audit_runs record.
  */
 #ifndef CUSTOS_AUDIT_AUDITOR_AUDIT_H
 #define CUSTOS_AUDIT_AUDITOR_AUDIT_H

@@ -1,5 +1,5 @@
 /*
- * audit/report/report.h - the evidence report for auditors (spec/cli.md `custos
+ * audit/report/report.h - the evidence report for auditors (docs/cli.md `custos
  * report`): a folder with index.html, report.json, findings.csv,
  * events.xml (PREMIS 3), MANIFEST-sha256.txt and optionally an Ed25519
  * signature over the manifest; its verification; and the Merkle proofs

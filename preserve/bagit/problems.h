@@ -1,7 +1,7 @@
 /*
  * preserve/bagit/problems.h - the list of problems a bag check finds.
  * Verification names every problem: nothing stops at the first one.
- * Codes are stable, lower-case with hyphens (spec/cli.md).
+ * Codes are stable, lower-case with hyphens (docs/cli.md).
  */
 #ifndef CUSTOS_PRESERVE_BAGIT_PROBLEMS_H
 #define CUSTOS_PRESERVE_BAGIT_PROBLEMS_H

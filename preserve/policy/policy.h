@@ -1,6 +1,6 @@
 /*
  * preserve/policy/policy.h - the preservation policy a repository runs under
- * (spec/policy.md; every key documented in policies/README.md), read from
+ * (docs/policy.md; every key documented in policies/README.md), read from
  * an INI file with inih. Unknown sections and keys are errors naming the
  * file and line: a typo must never silently weaken a policy. Every value
  * is checked and every optional key has a default.

@@ -402,7 +402,7 @@ int policy_load(struct policy **out, const char *path, struct custos_err *err)
 	*out = NULL;
 	if (read_policy_file(&buf, &len, path, err) < 0) {
 		if (err && err->code != CUSTOS_ENOMEM)
-			err->code = CUSTOS_EUSAGE;  /* exit 2 per spec/cli.md */
+			err->code = CUSTOS_EUSAGE;  /* exit 2 per docs/cli.md */
 		return -1;
 	}
 	rc = policy_load_buffer(out, buf, len, path, err);

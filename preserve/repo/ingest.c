@@ -16,21 +16,17 @@
 #include <openssl/rand.h>
 
 #include "core/strbuf.h"
+#include "core/text.h"
 #include "preserve/bagit/bagpath.h"
 #include "preserve/bagit/bagwrite.h"
 #include "preserve/repo/premis.h"
 
 static void random_hex(char *out, size_t nbytes)
 {
-	static const char d[] = "0123456789abcdef";
 	unsigned char r[32];
 
 	RAND_bytes(r, (int)nbytes);
-	for (size_t i = 0; i < nbytes; i++) {
-		out[2 * i] = d[r[i] >> 4];
-		out[2 * i + 1] = d[r[i] & 15];
-	}
-	out[2 * nbytes] = '\0';
+	text_to_hex(out, r, nbytes);
 }
 
 /* Pick the identifier and the version number. */

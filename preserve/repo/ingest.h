@@ -1,6 +1,6 @@
 /*
- * preserve/repo/ingest.h - deposit a source into the repository (design.md,
- * "Data flow"): a directory, a single file, a zip/tar archive, or a bag
+ * preserve/repo/ingest.h - deposit a source into the repository
+ * (docs/design.md, "How the main jobs flow"): a directory, a single file, a zip/tar archive, or a bag
  * (directory or serialized). Each source byte is read once: digests and
  * the staged copy come from the same buffers. A deposit that is a bag is
  * validated first and refused, with every problem named, if invalid. The

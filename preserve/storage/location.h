@@ -1,6 +1,6 @@
 /*
  * preserve/storage/location.h - a storage location: where one copy of every object
- * lives. Backend-neutral (design.md "Storage locations"): write files into
+ * lives. Backend-neutral (docs/design.md, "The tree"): write files into
  * a staged area and commit them into place at once, open for reading as a
  * stream, stat, list, remove. No code outside a backend touches a
  * location's paths. Paths given here are relative to the location root,

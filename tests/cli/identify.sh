@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/cli/identify.sh - `custos identify`: directory walk in sorted order,
-# text and JSON Lines output as spec/cli.md says, exit codes 0 / 2 / 3.
+# text and JSON Lines output as docs/cli.md says, exit codes 0 / 2 / 3.
 set -eu
 CUSTOS=$1
 T=$(mktemp -d)

@@ -16,6 +16,7 @@
 #include <openssl/hmac.h>
 
 #include "core/strbuf.h"
+#include "core/text.h"
 
 #define SIGV4_MAX (1u << 20)   /* canonical request ceiling */
 
@@ -26,7 +27,6 @@ static int unreserved(unsigned char c)
 
 char *s3_uri_encode(const char *s, int keep_slash)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	size_t n = strlen(s);
 	char *out = malloc(n * 3 + 1), *o = out;
 
@@ -37,8 +37,8 @@ char *s3_uri_encode(const char *s, int keep_slash)
 			*o++ = (char)*p;
 		} else {
 			*o++ = '%';
-			*o++ = hex[*p >> 4];
-			*o++ = hex[*p & 15];
+			text_to_hex_upper(o, p, 1);
+			o += 2;
 		}
 	}
 	*o = '\0';
@@ -218,24 +218,13 @@ char *s3_sigv4_canonical_request(const struct s3_sigv4_input *in)
 	return canonical(in, NULL);
 }
 
-static void hex_of(const unsigned char *d, size_t n, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = hex[d[i] >> 4];
-		out[2 * i + 1] = hex[d[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 void s3_sha256_hex(const void *data, size_t len, char out[65])
 {
 	unsigned char md[32];
 	unsigned int n = 0;
 
 	EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
-	hex_of(md, 32, out);
+	text_to_hex(out, md, 32);
 }
 
 void s3_md5_base64(const void *data, size_t len, char out[25])
@@ -253,7 +242,7 @@ void s3_md5_hex(const void *data, size_t len, char out[33])
 	unsigned int n = 0;
 
 	EVP_Digest(data, len, md, &n, EVP_md5(), NULL);
-	hex_of(md, 16, out);
+	text_to_hex(out, md, 16);
 }
 
 static void hmac(const void *key, size_t klen, const char *msg,
@@ -280,7 +269,7 @@ static void sign(const struct s3_sigv4_input *in, const char *date,
 	hmac(k, 32, in->service, k);
 	hmac(k, 32, "aws4_request", k);
 	hmac(k, 32, sts, sig);
-	hex_of(sig, 32, out);
+	text_to_hex(out, sig, 32);
 	OPENSSL_cleanse(k0, sizeof(k0));
 	OPENSSL_cleanse(k, sizeof(k));
 }
