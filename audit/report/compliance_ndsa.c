@@ -11,6 +11,8 @@
 
 #include <stdio.h>
 #include <string.h>
+#include "preserve/catalog/catalog_compliance.h"
+#include "preserve/catalog/catalog_report_events.h"
 #include "preserve/repo/repo.h"
 
 #define MET "met"
@@ -26,35 +28,14 @@ struct facts {
 	int64_t fresh, file_copies, fix_all, copies, no_copy, by_audit;
 };
 
-static int q(struct repo *r, const char *sql, const char *arg, int64_t *out,
-	     struct custos_err *err)
-{
-	const char *p[1] = { arg };
-
-	return rsql_int(repo_catalog(r), sql, p, arg ? 1 : 0, out, err);
-}
-
-#define PER_VERSION \
-	"SELECT COUNT(c.id) AS n, COUNT(DISTINCT l.region) AS reg," \
-	" COUNT(DISTINCT l.threat) AS thr, COUNT(DISTINCT l.media) AS med" \
-	" FROM versions v LEFT JOIN copies c ON c.version_id = v.id AND c.status = 'ok'" \
-	" LEFT JOIN locations l ON l.id = c.location_id GROUP BY v.id"
-#define LACKING \
-	"SELECT COUNT(*) FROM versions v JOIN objects o ON o.id = v.object_id" \
-	" WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.type = ?1 AND" \
-	" e.outcome = 'suc' AND e.object = o.ident AND e.version = v.number)"
-
 static int lacking_info(struct repo *r, int64_t *out, struct custos_err *err)
 {
 	*out = 0;
 	for (size_t i = 0; i < repo_policy(r)->nrequired_info; i++) {
 		int64_t n;
 
-		if (q(r, "SELECT COUNT(*) FROM versions v WHERE NOT EXISTS (SELECT 1 FROM"
-		      " json_each(COALESCE(v.bag_info, '[]')) j WHERE"
-		      " lower(json_extract(j.value, '$[0]')) = lower(?1) AND"
-		      " trim(json_extract(j.value, '$[1]')) <> '')",
-		      repo_policy(r)->required_info[i], &n, err) < 0)
+		if (catalog_versions_lacking_info(repo_catalog(r), repo_policy(r)->required_info[i],
+						  &n, err) < 0)
 			return -1;
 		*out += n;
 	}
@@ -63,6 +44,10 @@ static int lacking_info(struct repo *r, int64_t *out, struct custos_err *err)
 
 static int gather(struct repo *r, json_t *rep, struct facts *f, struct custos_err *err)
 {
+	struct catalog *c = repo_catalog(r);
+	struct catalog_copy_spread s;
+	struct catalog_event_tally t;
+
 	memset(f, 0, sizeof(*f));
 	f->versions = rjson_int(rep, "holdings/versions");
 	f->files = rjson_int(rep, "holdings/files");
@@ -74,56 +59,45 @@ static int gather(struct repo *r, json_t *rep, struct facts *f, struct custos_er
 	f->events = rjson_int(rep, "log/events");
 	f->storage_max = policy_ndsa_storage_max(repo_policy(r));
 	f->copies = rjson_int(rep, "holdings/copies");
-	if (q(r, "SELECT SUM(n >= 2) FROM (" PER_VERSION ")", NULL, &f->copies2, err) < 0 ||
-	    q(r, "SELECT SUM(n >= 3 AND reg >= 2) FROM (" PER_VERSION ")", NULL,
-	      &f->copies3_regions, err) < 0 ||
-	    q(r, "SELECT SUM(thr >= 2) FROM (" PER_VERSION ")", NULL, &f->threats2, err) < 0 ||
-	    q(r, "SELECT SUM(med >= 2) FROM (" PER_VERSION ")", NULL, &f->media2, err) < 0 ||
-	    q(r, "SELECT SUM(n >= 3 AND thr >= 3) FROM (" PER_VERSION ")", NULL,
-	      &f->threats3, err) < 0 ||
-	    q(r, "SELECT COUNT(*) FROM locations", NULL, &f->locations, err) < 0 ||
-	    q(r, "SELECT COUNT(*) FROM versions v WHERE NOT EXISTS (SELECT 1 FROM copies c"
-	      " WHERE c.version_id = v.id)", NULL, &f->no_copy, err) < 0 ||
-	    q(r, "SELECT COUNT(*) FROM locations WHERE COALESCE(media, '') = ''", NULL,
-	      &f->no_media, err) < 0 ||
-	    q(r, LACKING, "mes", &f->lack_mes, err) < 0 ||
-	    q(r, LACKING, "fix", &f->lack_fix, err) < 0 ||
-	    q(r, LACKING, "ing", &f->lack_ing, err) < 0 ||
-	    q(r, LACKING, "for", &f->lack_for, err) < 0 ||
-	    q(r, "SELECT COUNT(*) FROM events WHERE type = 'val' AND outcome = 'suc'", NULL,
-	      &f->val, err) < 0 ||
-	    q(r, "SELECT COUNT(*) FROM events WHERE type = 'vir'", NULL, &f->vir, err) < 0 ||
-	    q(r, "SELECT COUNT(*) FROM events WHERE type = 'fix'", NULL, &f->fix_all, err) < 0 ||
-	    q(r, "SELECT COUNT(*) FROM events WHERE type = 'fix' AND outcome = 'fai'", NULL,
-	      &f->fix_fail, err) < 0 ||
-	    q(r, "SELECT COUNT(*) FROM events f WHERE f.type = 'fix' AND f.outcome = 'fai'"
-	      " AND NOT EXISTS (SELECT 1 FROM events g WHERE g.id > f.id AND g.outcome = 'suc'"
-	      " AND ((g.type IN ('rep', 'rec') AND json_extract(g.record, '$.related_event')"
-	      " = f.uuid) OR (g.type = 'fix' AND g.object IS f.object AND g.version IS"
-	      " f.version AND g.location IS f.location)))", NULL, &f->unresolved, err) < 0 ||
-	    q(r, "SELECT COUNT(*) FROM audit_runs WHERE ended IS NOT NULL", NULL, &f->runs, err) < 0 ||
-	    q(r, "SELECT COUNT(*) FROM events WHERE json_extract(record, '$.agent') IS NULL",
-	      NULL, &f->no_agent, err) < 0 ||
-	    q(r, "SELECT COUNT(*) FROM events WHERE type IN ('mig', 'nor')", NULL,
-	      &f->migrations, err) < 0)
+	if (catalog_copy_spread(c, &s, err) < 0 ||
+	    catalog_versions_lacking_event(c, "mes", &f->lack_mes, err) < 0 ||
+	    catalog_versions_lacking_event(c, "fix", &f->lack_fix, err) < 0 ||
+	    catalog_versions_lacking_event(c, "ing", &f->lack_ing, err) < 0 ||
+	    catalog_versions_lacking_event(c, "for", &f->lack_for, err) < 0 ||
+	    catalog_event_tally(c, &t, err) < 0)
 		return -1;
+	f->copies2 = s.with_2_copies;
+	f->copies3_regions = s.with_3_copies_2_regions;
+	f->threats2 = s.spanning_2_threats;
+	f->media2 = s.spanning_2_media;
+	f->threats3 = s.with_3_copies_3_threats;
+	f->locations = s.locations;
+	f->no_copy = s.without_copy;
+	f->no_media = s.locations_without_media;
+	f->val = t.deposits_validated;
+	f->vir = t.virus_checks;
+	f->fix_all = t.fixity_checks;
+	f->fix_fail = t.fixity_failed;
+	f->unresolved = t.fixity_unresolved;
+	f->runs = t.audit_runs_completed;
+	f->no_agent = t.without_agent;
+	f->migrations = t.migrations;
 	return lacking_info(r, &f->lack_info, err);
+}
+
+static int add_id(void *arg, const char *uuid)
+{
+	return json_array_append_new(arg, rjson_str(uuid)) != 0;
 }
 
 /* Up to 5 identifiers of events of TYPE with OUTCOME (NULL: any). */
 static json_t *ids(struct repo *r, const char *type, const char *outcome)
 {
-	const char *p[2] = { type, outcome };
 	struct custos_err err;
-	json_t *rows, *out = json_array(), *v;
-	size_t i;
+	json_t *out = json_array();
 
-	if (rsql_rows(repo_catalog(r), "SELECT uuid FROM events WHERE type = ?1 AND (?2 IS NULL OR"
-		      " outcome = ?2) ORDER BY id LIMIT 5", p, 2, &rows, &err) < 0)
-		return out;
-	json_array_foreach(rows, i, v)
-		json_array_append(out, json_object_get(v, "uuid"));
-	json_decref(rows);
+	if (out)
+		catalog_report_event_ids(repo_catalog(r), type, outcome, 5, add_id, out, &err);
 	return out;
 }
 
