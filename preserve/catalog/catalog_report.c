@@ -284,27 +284,28 @@ static int stale_row(void *arg, int n, const char *const *v, const char *const *
 	return w->stop = w->fn(w->arg, &s);
 }
 
+/* The first reason that applies, as the enum's numbers. */
+#define STALE_REASON \
+	"CASE WHEN cs <> 'ok' THEN 0" \
+	" WHEN st IS NOT NULL AND st NOT IN " GOOD_STATE " THEN 1" \
+	" WHEN lv IS NULL THEN 2 ELSE 3 END"
+_Static_assert(CATALOG_STALE_COPY_STATUS == 0 && CATALOG_STALE_CHECK_FAILED == 1 &&
+	       CATALOG_STALE_NEVER == 2 && CATALOG_STALE_BEFORE_CUTOFF == 3,
+	       "STALE_REASON yields the enum's numbers");
+
 int catalog_report_stale_copies(struct catalog *c, const char *cutoff, size_t limit,
 				catalog_stale_copy_fn fn, void *arg,
 				struct custos_err *err)
 {
-	char lim[24], reason[200];
+	char lim[24];
 	const char *p[2] = { cutoff, lim };
 	struct stale_walk w = { fn, arg, 0 };
 
 	snprintf(lim, sizeof(lim), "%zu", limit);
-	snprintf(reason, sizeof(reason), "CASE WHEN cs <> 'ok' THEN %d"
-		 " WHEN st IS NOT NULL AND st NOT IN " GOOD_STATE " THEN %d"
-		 " WHEN lv IS NULL THEN %d ELSE %d END", CATALOG_STALE_COPY_STATUS,
-		 CATALOG_STALE_CHECK_FAILED, CATALOG_STALE_NEVER, CATALOG_STALE_BEFORE_CUTOFF);
-	char sql[2048];
-
-	if ((size_t)snprintf(sql, sizeof(sql), "SELECT object, version, location, path, lv,"
-			     " %s, cs, st FROM (" FILE_COPIES ") fc WHERE NOT fresh"
-			     " ORDER BY lv IS NOT NULL, lv, object, path LIMIT CAST(? AS INTEGER)",
-			     reason) >= sizeof(sql))
-		return err_set(err, CUSTOS_EINTERNAL, NULL, "stale-copies query too long");
-	if (catalog_query(c, sql, p, 2, stale_row, &w, err) < 0)
+	if (catalog_query(c, "SELECT object, version, location, path, lv, " STALE_REASON
+			  ", cs, st FROM (" FILE_COPIES ") fc WHERE NOT fresh"
+			  " ORDER BY lv IS NOT NULL, lv, object, path LIMIT CAST(? AS INTEGER)",
+			  p, 2, stale_row, &w, err) < 0)
 		return -1;
 	return w.stop;
 }

@@ -97,10 +97,10 @@ int catalog_report_coverage(struct catalog *c, const char *cutoff,
 
 /* Why a file copy is not fresh. */
 enum catalog_stale_reason {
-	CATALOG_STALE_COPY_STATUS,    /* its copy is not "ok" (copy_status) */
-	CATALOG_STALE_CHECK_FAILED,   /* the last check found damage (check_state) */
-	CATALOG_STALE_NEVER,          /* never verified */
-	CATALOG_STALE_BEFORE_CUTOFF,  /* last verified before the cutoff */
+	CATALOG_STALE_COPY_STATUS = 0,    /* its copy is not "ok" (copy_status) */
+	CATALOG_STALE_CHECK_FAILED = 1,   /* the last check found damage (check_state) */
+	CATALOG_STALE_NEVER = 2,          /* never verified */
+	CATALOG_STALE_BEFORE_CUTOFF = 3,  /* last verified before the cutoff */
 };
 struct catalog_stale_copy {
 	const char *object;
