@@ -27,6 +27,15 @@
 	" JOIN locations l ON l.id = c.location_id" \
 	" LEFT JOIN file_checks k ON k.file_id = f.id AND k.copy_id = c.id"
 
+/* A read transaction: no write happens in it, so COMMIT ends it like a
+ * rollback would. */
+static void end_read(struct catalog *c)
+{
+	struct custos_err ignored;
+
+	catalog_query(c, "COMMIT", NULL, 0, NULL, NULL, &ignored);
+}
+
 int catalog_snapshot_begin(struct catalog *c, struct custos_err *err)
 {
 	int64_t n;
@@ -35,7 +44,7 @@ int catalog_snapshot_begin(struct catalog *c, struct custos_err *err)
 	if (catalog_query(c, "BEGIN", NULL, 0, NULL, NULL, err) < 0)
 		return -1;
 	if (catalog_count(c, "SELECT COUNT(*) FROM events", NULL, 0, &n, err) < 0) {
-		catalog_rollback(c);
+		end_read(c);
 		return -1;
 	}
 	return 0;
@@ -43,7 +52,7 @@ int catalog_snapshot_begin(struct catalog *c, struct custos_err *err)
 
 void catalog_snapshot_end(struct catalog *c)
 {
-	catalog_rollback(c);
+	end_read(c);
 }
 
 struct policy_walk {
