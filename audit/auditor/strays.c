@@ -7,10 +7,12 @@
  */
 #include "audit/auditor/audit_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/strmap.h"
+#include "preserve/catalog/catalog_export.h"
 
 struct strays {
 	struct audit_ctx *a;
@@ -19,13 +21,13 @@ struct strays {
 	int oom;
 };
 
-static int take_version(void *arg, int ncols, const char *const *vals,
-			const char *const *names)
+static int take_version(void *arg, const char *object, int64_t version)
 {
 	struct strays *s = arg;
+	char vkey[512];
 
-	(void)names;
-	if (ncols == 1 && vals[0] && strmap_put(s->versions, vals[0], s) < 0)
+	if ((size_t)snprintf(vkey, sizeof(vkey), "%s/v%lld", object, (long long)version) <
+	    sizeof(vkey) && strmap_put(s->versions, vkey, s) < 0)
 		s->oom = 1;
 	return s->oom;
 }
@@ -66,9 +68,7 @@ int audit_strays(struct audit_ctx *a, size_t loc, struct custos_err *err)
 
 	if (!s.versions)
 		return err_nomem(err);
-	if (catalog_query(repo_catalog(a->r), "SELECT o.ident || '/v' || v.number FROM versions v"
-			  " JOIN objects o ON o.id = v.object_id", NULL, 0,
-			  take_version, &s, err) < 0 || s.oom) {
+	if (catalog_each_version(repo_catalog(a->r), take_version, &s, err) < 0 || s.oom) {
 		strmap_free(s.versions);
 		return s.oom ? err_nomem(err) : -1;
 	}

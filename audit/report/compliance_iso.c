@@ -10,21 +10,12 @@
 
 #include <stdio.h>
 #include <string.h>
+#include "preserve/catalog/catalog_compliance.h"
 #include "preserve/repo/repo.h"
 
 #define EVID "evidenced"
 #define PART "partly evidenced"
 #define NONE "not evidenced"
-
-static int64_t count(struct repo *r, const char *sql)
-{
-	struct custos_err err;
-	int64_t n = 0;
-
-	if (rsql_int(repo_catalog(r), sql, NULL, 0, &n, &err) < 0)
-		return -1;
-	return n;
-}
 
 static void metric(json_t *a, const char *id, const char *title, const char *key,
 		   const char *status, json_t *evidence, json_t *gaps)
@@ -48,6 +39,9 @@ struct iso {
 
 static void gather(struct repo *r, json_t *rep, struct iso *s)
 {
+	struct catalog_event_tally t;
+	struct custos_err err;
+
 	s->versions = rjson_int(rep, "holdings/versions");
 	s->meeting = rjson_int(rep, "holdings/versions_meeting_policy");
 	s->files = rjson_int(rep, "holdings/files");
@@ -61,20 +55,16 @@ static void gather(struct repo *r, json_t *rep, struct iso *s)
 	s->findings = (int64_t)json_array_size(json_object_get(rep, "findings"));
 	s->repairs = (int64_t)json_array_size(json_object_get(rep, "repairs"));
 	s->policies = (int64_t)json_array_size(rjson_get(rep, "policy/history"));
-	s->runs = count(r, "SELECT COUNT(*) FROM audit_runs WHERE ended IS NOT NULL");
-	s->fix = count(r, "SELECT COUNT(*) FROM events WHERE type = 'fix'");
-	s->fixfail = count(r, "SELECT COUNT(*) FROM events WHERE type = 'fix' AND outcome = 'fai'");
-	s->ing = count(r, "SELECT COUNT(*) FROM events WHERE type = 'ing' AND outcome = 'suc'");
-	s->lack_fix = count(r, "SELECT COUNT(*) FROM versions v JOIN objects o ON o.id ="
-			    " v.object_id WHERE NOT EXISTS (SELECT 1 FROM events e WHERE"
-			    " e.type = 'fix' AND e.outcome = 'suc' AND e.object = o.ident"
-			    " AND e.version = v.number)");
-	s->unresolved = count(r, "SELECT COUNT(*) FROM events f WHERE f.type = 'fix' AND"
-			      " f.outcome = 'fai' AND NOT EXISTS (SELECT 1 FROM events g WHERE"
-			      " g.id > f.id AND g.outcome = 'suc' AND ((g.type IN ('rep', 'rec')"
-			      " AND json_extract(g.record, '$.related_event') = f.uuid) OR"
-			      " (g.type = 'fix' AND g.object IS f.object AND g.version IS"
-			      " f.version AND g.location IS f.location)))");
+	if (catalog_event_tally(repo_catalog(r), &t, &err) < 0)
+		t.audit_runs_completed = t.fixity_checks = t.fixity_failed = t.ingests =
+			t.fixity_unresolved = -1;
+	if (catalog_versions_lacking_event(repo_catalog(r), "fix", &s->lack_fix, &err) < 0)
+		s->lack_fix = -1;
+	s->runs = t.audit_runs_completed;
+	s->fix = t.fixity_checks;
+	s->fixfail = t.fixity_failed;
+	s->ing = t.ingests;
+	s->unresolved = t.fixity_unresolved;
 }
 
 static json_t *cover_gap(const struct iso *s)

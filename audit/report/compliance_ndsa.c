@@ -9,8 +9,12 @@
  */
 #include "audit/report/report_int.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
+#include "preserve/catalog/catalog_compliance.h"
+#include "preserve/catalog/catalog_report_events.h"
+#include "preserve/policy/policy_ndsa.h"
 #include "preserve/repo/repo.h"
 
 #define MET "met"
@@ -26,35 +30,14 @@ struct facts {
 	int64_t fresh, file_copies, fix_all, copies, no_copy, by_audit;
 };
 
-static int q(struct repo *r, const char *sql, const char *arg, int64_t *out,
-	     struct custos_err *err)
-{
-	const char *p[1] = { arg };
-
-	return rsql_int(repo_catalog(r), sql, p, arg ? 1 : 0, out, err);
-}
-
-#define PER_VERSION \
-	"SELECT COUNT(c.id) AS n, COUNT(DISTINCT l.region) AS reg," \
-	" COUNT(DISTINCT l.threat) AS thr, COUNT(DISTINCT l.media) AS med" \
-	" FROM versions v LEFT JOIN copies c ON c.version_id = v.id AND c.status = 'ok'" \
-	" LEFT JOIN locations l ON l.id = c.location_id GROUP BY v.id"
-#define LACKING \
-	"SELECT COUNT(*) FROM versions v JOIN objects o ON o.id = v.object_id" \
-	" WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.type = ?1 AND" \
-	" e.outcome = 'suc' AND e.object = o.ident AND e.version = v.number)"
-
 static int lacking_info(struct repo *r, int64_t *out, struct custos_err *err)
 {
 	*out = 0;
 	for (size_t i = 0; i < repo_policy(r)->nrequired_info; i++) {
 		int64_t n;
 
-		if (q(r, "SELECT COUNT(*) FROM versions v WHERE NOT EXISTS (SELECT 1 FROM"
-		      " json_each(COALESCE(v.bag_info, '[]')) j WHERE"
-		      " lower(json_extract(j.value, '$[0]')) = lower(?1) AND"
-		      " trim(json_extract(j.value, '$[1]')) <> '')",
-		      repo_policy(r)->required_info[i], &n, err) < 0)
+		if (catalog_versions_lacking_info(repo_catalog(r), repo_policy(r)->required_info[i],
+						  &n, err) < 0)
 			return -1;
 		*out += n;
 	}
@@ -63,6 +46,10 @@ static int lacking_info(struct repo *r, int64_t *out, struct custos_err *err)
 
 static int gather(struct repo *r, json_t *rep, struct facts *f, struct custos_err *err)
 {
+	struct catalog *c = repo_catalog(r);
+	struct catalog_copy_spread s;
+	struct catalog_event_tally t;
+
 	memset(f, 0, sizeof(*f));
 	f->versions = rjson_int(rep, "holdings/versions");
 	f->files = rjson_int(rep, "holdings/files");
@@ -74,66 +61,59 @@ static int gather(struct repo *r, json_t *rep, struct facts *f, struct custos_er
 	f->events = rjson_int(rep, "log/events");
 	f->storage_max = policy_ndsa_storage_max(repo_policy(r));
 	f->copies = rjson_int(rep, "holdings/copies");
-	if (q(r, "SELECT SUM(n >= 2) FROM (" PER_VERSION ")", NULL, &f->copies2, err) < 0 ||
-	    q(r, "SELECT SUM(n >= 3 AND reg >= 2) FROM (" PER_VERSION ")", NULL,
-	      &f->copies3_regions, err) < 0 ||
-	    q(r, "SELECT SUM(thr >= 2) FROM (" PER_VERSION ")", NULL, &f->threats2, err) < 0 ||
-	    q(r, "SELECT SUM(med >= 2) FROM (" PER_VERSION ")", NULL, &f->media2, err) < 0 ||
-	    q(r, "SELECT SUM(n >= 3 AND thr >= 3) FROM (" PER_VERSION ")", NULL,
-	      &f->threats3, err) < 0 ||
-	    q(r, "SELECT COUNT(*) FROM locations", NULL, &f->locations, err) < 0 ||
-	    q(r, "SELECT COUNT(*) FROM versions v WHERE NOT EXISTS (SELECT 1 FROM copies c"
-	      " WHERE c.version_id = v.id)", NULL, &f->no_copy, err) < 0 ||
-	    q(r, "SELECT COUNT(*) FROM locations WHERE COALESCE(media, '') = ''", NULL,
-	      &f->no_media, err) < 0 ||
-	    q(r, LACKING, "mes", &f->lack_mes, err) < 0 ||
-	    q(r, LACKING, "fix", &f->lack_fix, err) < 0 ||
-	    q(r, LACKING, "ing", &f->lack_ing, err) < 0 ||
-	    q(r, LACKING, "for", &f->lack_for, err) < 0 ||
-	    q(r, "SELECT COUNT(*) FROM events WHERE type = 'val' AND outcome = 'suc'", NULL,
-	      &f->val, err) < 0 ||
-	    q(r, "SELECT COUNT(*) FROM events WHERE type = 'vir'", NULL, &f->vir, err) < 0 ||
-	    q(r, "SELECT COUNT(*) FROM events WHERE type = 'fix'", NULL, &f->fix_all, err) < 0 ||
-	    q(r, "SELECT COUNT(*) FROM events WHERE type = 'fix' AND outcome = 'fai'", NULL,
-	      &f->fix_fail, err) < 0 ||
-	    q(r, "SELECT COUNT(*) FROM events f WHERE f.type = 'fix' AND f.outcome = 'fai'"
-	      " AND NOT EXISTS (SELECT 1 FROM events g WHERE g.id > f.id AND g.outcome = 'suc'"
-	      " AND ((g.type IN ('rep', 'rec') AND json_extract(g.record, '$.related_event')"
-	      " = f.uuid) OR (g.type = 'fix' AND g.object IS f.object AND g.version IS"
-	      " f.version AND g.location IS f.location)))", NULL, &f->unresolved, err) < 0 ||
-	    q(r, "SELECT COUNT(*) FROM audit_runs WHERE ended IS NOT NULL", NULL, &f->runs, err) < 0 ||
-	    q(r, "SELECT COUNT(*) FROM events WHERE json_extract(record, '$.agent') IS NULL",
-	      NULL, &f->no_agent, err) < 0 ||
-	    q(r, "SELECT COUNT(*) FROM events WHERE type IN ('mig', 'nor')", NULL,
-	      &f->migrations, err) < 0)
+	if (catalog_copy_spread(c, &s, err) < 0 ||
+	    catalog_versions_lacking_event(c, "mes", &f->lack_mes, err) < 0 ||
+	    catalog_versions_lacking_event(c, "fix", &f->lack_fix, err) < 0 ||
+	    catalog_versions_lacking_event(c, "ing", &f->lack_ing, err) < 0 ||
+	    catalog_versions_lacking_event(c, "for", &f->lack_for, err) < 0 ||
+	    catalog_event_tally(c, &t, err) < 0)
 		return -1;
+	f->copies2 = s.with_2_copies;
+	f->copies3_regions = s.with_3_copies_2_regions;
+	f->threats2 = s.spanning_2_threats;
+	f->media2 = s.spanning_2_media;
+	f->threats3 = s.with_3_copies_3_threats;
+	f->locations = s.locations;
+	f->no_copy = s.without_copy;
+	f->no_media = s.locations_without_media;
+	f->val = t.deposits_validated;
+	f->vir = t.virus_checks;
+	f->fix_all = t.fixity_checks;
+	f->fix_fail = t.fixity_failed;
+	f->unresolved = t.fixity_unresolved;
+	f->runs = t.audit_runs_completed;
+	f->no_agent = t.without_agent;
+	f->migrations = t.migrations;
 	return lacking_info(r, &f->lack_info, err);
+}
+
+static int add_id(void *arg, const char *uuid)
+{
+	return json_array_append_new(arg, rjson_str(uuid)) != 0;
 }
 
 /* Up to 5 identifiers of events of TYPE with OUTCOME (NULL: any). */
 static json_t *ids(struct repo *r, const char *type, const char *outcome)
 {
-	const char *p[2] = { type, outcome };
 	struct custos_err err;
-	json_t *rows, *out = json_array(), *v;
-	size_t i;
+	json_t *out = json_array();
 
-	if (rsql_rows(repo_catalog(r), "SELECT uuid FROM events WHERE type = ?1 AND (?2 IS NULL OR"
-		      " outcome = ?2) ORDER BY id LIMIT 5", p, 2, &rows, &err) < 0)
-		return out;
-	json_array_foreach(rows, i, v)
-		json_array_append(out, json_object_get(v, "uuid"));
-	json_decref(rows);
+	if (out)
+		catalog_report_event_ids(repo_catalog(r), type, outcome, 5, add_id, out, &err);
 	return out;
 }
 
-static void cell(json_t *cells, const char *id, int level, const char *kind,
-		 const char *status, const char *text, json_t *evidence,
+/* Add cell ID (of the NDSA list) with STATUS and its evidence; MISSING
+ * says what would meet it, kept only when it is not met. */
+static void cell(json_t *cells, const char *id, const char *status, json_t *evidence,
 		 const char *missing)
 {
+	const struct policy_ndsa_cell *d = policy_ndsa_cell(id);
+
+	assert(d);
 	json_array_append_new(cells, json_pack("{s:s, s:i, s:s, s:s, s:s, s:o, s:s?}",
-		"cell", id, "level", level, "kind", kind, "status", status,
-		"requirement", text, "evidence", evidence ? evidence : json_object(),
+		"cell", d->id, "level", d->level, "kind", d->kind, "status", status,
+		"requirement", d->requirement, "evidence", evidence ? evidence : json_object(),
 		"missing", strcmp(status, MET) && strcmp(status, NA) ? missing : NULL));
 }
 
@@ -145,45 +125,40 @@ static json_t *storage(struct repo *r, const struct facts *f)
 	int64_t v = f->versions;
 
 	(void)r;
-	cell(c, "S1a", 1, "H", ALL(f->copies2, v) && f->storage_max >= 1 ? MET : NOT,
-	     "two complete copies in separate locations",
+	cell(c, "S1a", ALL(f->copies2, v) && f->storage_max >= 1 ? MET : NOT,
 	     json_pack("{s:I, s:I, s:I}", "versions", (json_int_t)v, "versions_with_2_ok_copies",
 		       (json_int_t)f->copies2, "declared_storage_level_max", (json_int_t)f->storage_max),
 	     f->storage_max < 1 ? "the policy's locations are not declared as separate places "
 	     "(see custos policy check)" : "every version needs two verified copies");
-	cell(c, "S1b", 1, "H", f->locations && !f->no_media ? MET : NOT,
-	     "storage media recorded for every location",
+	cell(c, "S1b", f->locations && !f->no_media ? MET : NOT,
 	     json_pack("{s:I, s:I}", "locations", (json_int_t)f->locations,
 		       "locations_without_media", (json_int_t)f->no_media),
 	     "declare media for every location");
-	cell(c, "S1c", 1, "A", ATTEST, "content in stable storage", NULL,
+	cell(c, "S1c", ATTEST, NULL,
 	     "a person must attest that the storage is stable (not removable media)");
-	cell(c, "S2a", 2, "H", ALL(f->copies3_regions, v) ? MET : NOT,
-	     "three complete copies, one in another geographic region",
+	cell(c, "S2a", ALL(f->copies3_regions, v) ? MET : NOT,
 	     json_pack("{s:I, s:I}", "versions", (json_int_t)v,
 		       "versions_with_3_ok_copies_in_2_regions", (json_int_t)f->copies3_regions),
 	     "three verified copies per version spanning two declared regions");
-	cell(c, "S2b", 2, "A", ATTEST, "storage and its dependencies documented", NULL,
+	cell(c, "S2b", ATTEST, NULL,
 	     "a written, attested storage-dependency document");
-	cell(c, "S3a", 3, "H", ALL(f->threats2, v) ? MET : NOT,
-	     "a copy under a different disaster threat",
+	cell(c, "S3a", ALL(f->threats2, v) ? MET : NOT,
 	     json_pack("{s:I, s:I}", "versions", (json_int_t)v,
 		       "versions_spanning_2_threats", (json_int_t)f->threats2),
 	     "verified copies under two declared disaster-threat zones");
-	cell(c, "S3b", 3, "H", ALL(f->media2, v) ? MET : NOT, "a copy on another media type",
+	cell(c, "S3b", ALL(f->media2, v) ? MET : NOT,
 	     json_pack("{s:I, s:I}", "versions", (json_int_t)v,
 		       "versions_spanning_2_media", (json_int_t)f->media2),
 	     "verified copies on two declared media types");
-	cell(c, "S3c", 3, "A", ATTEST, "obsolescence of storage and media tracked", NULL,
+	cell(c, "S3c", ATTEST, NULL,
 	     "end-of-support dates of storage, reviewed (not recorded by custos)");
-	cell(c, "S4a", 4, "H", ALL(f->threats3, v) ? MET : NOT,
-	     "three copies under three different disaster threats",
+	cell(c, "S4a", ALL(f->threats3, v) ? MET : NOT,
 	     json_pack("{s:I, s:I}", "versions", (json_int_t)v,
 		       "versions_spanning_3_threats", (json_int_t)f->threats3),
 	     "three verified copies under three declared threat zones");
-	cell(c, "S4b", 4, "A", ATTEST, "storage diversified against single points of failure",
+	cell(c, "S4b", ATTEST,
 	     NULL, "attestation");
-	cell(c, "S4c", 4, "A", ATTEST, "plan against storage obsolescence executed", NULL,
+	cell(c, "S4c", ATTEST, NULL,
 	     "an attested plan and ref/mig events");
 	return c;
 }
@@ -193,45 +168,40 @@ static json_t *integrity(struct repo *r, const struct facts *f)
 	json_t *c = json_array();
 	int64_t v = f->versions;
 
-	cell(c, "I1a", 1, "M", f->val ? MET : NA, "integrity information arriving with content verified",
+	cell(c, "I1a", f->val ? MET : NA,
 	     json_pack("{s:I, s:o}", "bag_deposits_validated", (json_int_t)f->val,
 		       "events", ids(r, "val", "suc")), "");
-	cell(c, "I1b", 1, "M", ALL(v - f->lack_mes, v) ? MET : NOT,
-	     "integrity information generated where none arrives",
+	cell(c, "I1b", ALL(v - f->lack_mes, v) ? MET : NOT,
 	     json_pack("{s:I, s:I, s:o}", "versions", (json_int_t)v, "versions_without_mes_event",
 		       (json_int_t)f->lack_mes, "events", ids(r, "mes", "suc")),
 	     "a message-digest (mes) event for every version");
-	cell(c, "I1c", 1, "M", NOT, "all content virus-checked",
+	cell(c, "I1c", NOT,
 	     json_pack("{s:I}", "vir_events", (json_int_t)f->vir),
 	     "custos does not virus-check: no vir events are recorded");
-	cell(c, "I2a", 2, "M", ALL(v - f->lack_fix, v) ? MET : NOT,
-	     "integrity verified whenever content is written or copied",
+	cell(c, "I2a", ALL(v - f->lack_fix, v) ? MET : NOT,
 	     json_pack("{s:I, s:I, s:o}", "versions", (json_int_t)v, "versions_without_fix_event",
 		       (json_int_t)f->lack_fix, "events", ids(r, "fix", "suc")),
 	     "a successful fixity check after every write (verify_after_write = yes)");
-	cell(c, "I2b", 2, "A", ATTEST, "write-blockers used with original media", NULL,
+	cell(c, "I2b", ATTEST, NULL,
 	     "attestation");
-	cell(c, "I2c", 2, "M", NOT, "integrity information backed up apart from the content",
+	cell(c, "I2c", NOT,
 	     NULL, "no record of the catalog's digests being backed up to a separate location");
-	cell(c, "I3a", 3, "M", ALL(f->fresh, f->file_copies) ? MET : NOT,
-	     "integrity verified at fixed intervals",
+	cell(c, "I3a", ALL(f->fresh, f->file_copies) ? MET : NOT,
 	     json_pack("{s:I, s:I, s:I}", "file_copies", (json_int_t)f->file_copies,
 		       "verified_within_interval", (json_int_t)f->fresh,
 		       "of_them_by_an_audit", (json_int_t)f->by_audit),
 	     "every file copy verified within the policy interval (see coverage)");
-	cell(c, "I3b", 3, "H", ATTEST, "verification processes and outcomes documented",
+	cell(c, "I3b", ATTEST,
 	     json_pack("{s:I, s:I}", "fixity_events", (json_int_t)f->fix_all,
 		       "failed", (json_int_t)f->fix_fail),
 	     "an attested process document (outcomes are recorded as fix events)");
-	cell(c, "I3c", 3, "M", f->runs ? MET : NOT, "integrity auditable on demand",
+	cell(c, "I3c", f->runs ? MET : NOT,
 	     json_pack("{s:I}", "completed_audit_runs", (json_int_t)f->runs),
 	     "no completed audit run is recorded");
-	cell(c, "I4a", 4, "M", ALL(v - f->lack_fix, v) ? MET : NOT,
-	     "integrity verified in response to specific events",
+	cell(c, "I4a", ALL(v - f->lack_fix, v) ? MET : NOT,
 	     json_pack("{s:I, s:I}", "versions", (json_int_t)v, "versions_without_fix_event",
 		       (json_int_t)f->lack_fix), "fix events after every write and copy");
-	cell(c, "I4b", 4, "M", !f->fix_fail ? NA : f->unresolved ? NOT : MET,
-	     "corrupted content replaced or repaired",
+	cell(c, "I4b", !f->fix_fail ? NA : f->unresolved ? NOT : MET,
 	     json_pack("{s:I, s:I, s:o}", "failed_fixity_checks", (json_int_t)f->fix_fail,
 		       "unresolved", (json_int_t)f->unresolved, "events", ids(r, "fix", "fai")),
 	     "every failed fixity check followed by a repair or a passing check");
@@ -243,16 +213,15 @@ static json_t *control(struct repo *r, const struct facts *f)
 	json_t *c = json_array();
 
 	(void)r;
-	cell(c, "C1a", 1, "A", ATTEST, "who may read, write, move and delete content decided",
+	cell(c, "C1a", ATTEST,
 	     NULL, "an attested decision (custos records no access matrix)");
-	cell(c, "C2a", 2, "H", ATTEST, "authorised agents documented and enforced", NULL,
+	cell(c, "C2a", ATTEST, NULL,
 	     "the access configuration, documented and attested");
-	cell(c, "C3a", 3, "M", f->events && !f->no_agent ? MET : NOT,
-	     "actions on content logged with the agent that performed them",
+	cell(c, "C3a", f->events && !f->no_agent ? MET : NOT,
 	     json_pack("{s:I, s:I}", "events", (json_int_t)f->events,
 		       "events_without_agent", (json_int_t)f->no_agent),
 	     "every event names its agent; human agents are not recorded");
-	cell(c, "C4a", 4, "M", NOT, "action and access logs reviewed periodically", NULL,
+	cell(c, "C4a", NOT, NULL,
 	     "no log-review records exist");
 	return c;
 }
@@ -263,30 +232,27 @@ static json_t *metadata(struct repo *r, const struct facts *f)
 	int64_t v = f->versions;
 	size_t ninfo = repo_policy(r)->nrequired_info;
 
-	cell(c, "M1a", 1, "M", v && !f->no_copy ? MET : NOT,
-	     "inventory of content with its storage locations",
+	cell(c, "M1a", v && !f->no_copy ? MET : NOT,
 	     json_pack("{s:I, s:I, s:I}", "versions", (json_int_t)v, "copies",
 		       (json_int_t)f->copies, "versions_without_copy_record", (json_int_t)f->no_copy),
 	     v ? "a copy record for every version" : "no content in the inventory");
-	cell(c, "M1b", 1, "M", NOT, "inventory backed up apart from the content", NULL,
+	cell(c, "M1b", NOT, NULL,
 	     "no record of a catalog backup to a separate location");
-	cell(c, "M2a", 2, "H", ninfo && v && !f->lack_info ? MET : NOT,
-	     "enough metadata kept to know what the content is",
+	cell(c, "M2a", ninfo && v && !f->lack_info ? MET : NOT,
 	     json_pack("{s:I, s:I, s:I}", "versions", (json_int_t)v,
 		       "required_bag_info_labels", (json_int_t)ninfo,
 		       "missing_required_values", (json_int_t)f->lack_info),
 	     ninfo ? "every version must carry the policy's required bag-info" :
 	     "the policy requires no descriptive metadata ([deposit] required_info)");
-	cell(c, "M3a", 3, "A", ATTEST, "metadata standards chosen", NULL,
+	cell(c, "M3a", ATTEST, NULL,
 	     "an attested choice (custos writes PREMIS 3 events)");
-	cell(c, "M3b", 3, "H", ATTEST, "gaps against the chosen standards found and filled",
+	cell(c, "M3b", ATTEST,
 	     NULL, "a gap review against the chosen standards");
-	cell(c, "M4a", 4, "M", ALL(v - f->lack_ing, v) ? MET : NOT,
-	     "preservation actions recorded with their dates",
+	cell(c, "M4a", ALL(v - f->lack_ing, v) ? MET : NOT,
 	     json_pack("{s:I, s:I, s:o}", "versions", (json_int_t)v,
 		       "versions_without_ingest_event", (json_int_t)f->lack_ing,
 		       "events", ids(r, "ing", "suc")), "an ingest event for every version");
-	cell(c, "M4b", 4, "M", NOT, "chosen metadata standards implemented (records validate)",
+	cell(c, "M4b", NOT,
 	     NULL, "events.xml is not validated against the PREMIS 3 schema by custos");
 	return c;
 }
@@ -296,23 +262,21 @@ static json_t *content(struct repo *r, const struct facts *f)
 	json_t *c = json_array();
 	int64_t v = f->versions;
 
-	cell(c, "N1a", 1, "M", ALL(v - f->lack_for, v) ? MET : NOT,
-	     "file formats documented with how and when identified",
+	cell(c, "N1a", ALL(v - f->lack_for, v) ? MET : NOT,
 	     json_pack("{s:I, s:I, s:I, s:I, s:o}", "versions", (json_int_t)v,
 		       "versions_without_for_event", (json_int_t)f->lack_for,
 		       "files", (json_int_t)f->files, "files_without_puid",
 		       (json_int_t)f->unidentified, "events", ids(r, "for", "suc")),
 	     "a format identification (for) event for every version");
-	cell(c, "N2a", 2, "M", NOT, "file formats verified (validated)", NULL,
+	cell(c, "N2a", NOT, NULL,
 	     "custos identifies formats but does not validate them: no val events per file");
-	cell(c, "N2b", 2, "A", ATTEST, "relationships with content creators", NULL,
+	cell(c, "N2b", ATTEST, NULL,
 	     "attestation");
-	cell(c, "N3a", 3, "H", ATTEST, "obsolescence monitored",
+	cell(c, "N3a", ATTEST,
 	     json_pack("{s:I, s:I}", "at_risk_puids_declared",
 		       (json_int_t)repo_policy(r)->nat_risk, "at_risk_files", (json_int_t)f->at_risk),
 	     "an attested format-risk review");
-	cell(c, "N4a", 4, "M", !f->at_risk ? NA : f->migrations ? MET : NOT,
-	     "migration, normalisation or emulation as needed",
+	cell(c, "N4a", !f->at_risk ? NA : f->migrations ? MET : NOT,
 	     json_pack("{s:I, s:I}", "at_risk_files", (json_int_t)f->at_risk,
 		       "migration_events", (json_int_t)f->migrations),
 	     "mig/nor events for the at-risk files");
@@ -358,10 +322,10 @@ static json_t *area(json_t *cells)
 
 int compliance_ndsa(struct repo *r, json_t *rep, struct custos_err *err)
 {
-	static const char *const names[] = { "storage", "integrity", "control",
-					     "metadata", "content" };
-	json_t *(*const fns[])(struct repo *, const struct facts *) = {
-		storage, integrity, control, metadata, content,
+	json_t *(*const fns[POLICY_NDSA_AREAS])(struct repo *, const struct facts *) = {
+		[POLICY_NDSA_STORAGE] = storage, [POLICY_NDSA_INTEGRITY] = integrity,
+		[POLICY_NDSA_CONTROL] = control, [POLICY_NDSA_METADATA] = metadata,
+		[POLICY_NDSA_CONTENT] = content,
 	};
 	json_t *areas = json_object();
 	struct facts f;
@@ -371,13 +335,13 @@ int compliance_ndsa(struct repo *r, json_t *rep, struct custos_err *err)
 		json_decref(areas);
 		return -1;
 	}
-	for (size_t i = 0; i < 5; i++) {
+	for (size_t i = 0; i < POLICY_NDSA_AREAS; i++) {
 		json_t *a = area(fns[i](r, &f));
 		int l = (int)rjson_int(a, "level"), la = (int)rjson_int(a, "level_if_attested");
 
 		overall = l < overall ? l : overall;
 		attested = la < attested ? la : attested;
-		json_object_set_new(areas, names[i], a);
+		json_object_set_new(areas, policy_ndsa_area_name((enum policy_ndsa_area)i), a);
 	}
 	return json_object_set_new(rep, "ndsa", json_pack("{s:s, s:i, s:i, s:o, s:s}",
 		"version", "NDSA Levels of Digital Preservation 2.0 (2019)",

@@ -73,10 +73,10 @@ int report_write(struct repo *r, const struct report_options *o, json_t **out,
 	json_t *rep;
 	int rc;
 
-	if (empty_dir(o->out, err) < 0 || rsql_snapshot_begin(repo_catalog(r), err) < 0)
+	if (empty_dir(o->out, err) < 0 || catalog_snapshot_begin(repo_catalog(r), err) < 0)
 		return -1;
 	if (report_collect(r, o, &rep, err) < 0) {
-		rsql_snapshot_end(repo_catalog(r));
+		catalog_snapshot_end(repo_catalog(r));
 		return -1;
 	}
 	rc = write_json(o->out, rep, err) < 0 || report_write_csv(o->out, rep, err) < 0 ||
@@ -84,7 +84,7 @@ int report_write(struct repo *r, const struct report_options *o, json_t **out,
 	     report_write_html(o->out, rep, err) < 0 ||
 	     (o->timestamp_request && report_write_tsq(o->out, rep, err) < 0) ||
 	     report_write_manifest(o->out, err) < 0 ? -1 : 0;
-	rsql_snapshot_end(repo_catalog(r));
+	catalog_snapshot_end(repo_catalog(r));
 	if (rc == 0 && o->sign_key) {
 		snprintf(man, sizeof(man), "%s/" REPORT_MANIFEST, o->out);
 		snprintf(sig, sizeof(sig), "%s/" REPORT_SIGNATURE, o->out);

@@ -13,20 +13,10 @@
 #include <string.h>
 #include <time.h>
 #include "core/duration.h"
+#include "preserve/catalog/catalog_report_events.h"
 #include "preserve/repo/repo.h"
 
-#define FILE_COPIES \
-	"SELECT o.ident AS object, v.number AS \"i:version\", l.name AS location," \
-	" f.path AS path, f.id AS fid, c.status AS cs, k.state AS st," \
-	" k.file_id IS NOT NULL AS by_audit," \
-	" COALESCE(k.last_verified, c.last_verified) AS lv" \
-	" FROM files f JOIN versions v ON v.id = f.version_id" \
-	" JOIN objects o ON o.id = v.object_id" \
-	" JOIN copies c ON c.version_id = f.version_id" \
-	" JOIN locations l ON l.id = c.location_id" \
-	" LEFT JOIN file_checks k ON k.file_id = f.id AND k.copy_id = c.id"
-#define GOOD_STATE "('ok', 'verified')"   /* file_checks.state of an intact file */
-#define FRESH "(cs = 'ok' AND lv >= ?1 AND (st IS NULL OR st IN " GOOD_STATE "))"
+#define LIST_LIMIT 1000   /* rows at most in a list of versions or files */
 
 /* NOW minus SECONDS, same ISO 8601 UTC form. */
 static void time_minus(char out[32], const char *now, int64_t seconds)
@@ -86,111 +76,147 @@ static json_t *policy_in_force(const struct policy *p)
 		"preferred_puids", str_list(p->preferred_puids, p->npreferred));
 }
 
+static int add_history_row(void *arg, const struct catalog_policy_record *p)
+{
+	return json_array_append_new(arg, json_pack("{s:s, s:o, s:o, s:s}",
+		"sha256", p->sha256, "name", rjson_str(p->name), "version",
+		rjson_str(p->version), "first_in_force", p->first_in_force)) != 0;
+}
+
 static int add_policy(struct repo *r, json_t *rep, const char *now,
 		      struct custos_err *err)
 {
-	const char *p[1] = { repo_policy(r)->sha256 };
-	json_t *pol = policy_in_force(repo_policy(r)), *hist, *since;
-	char due[32];
+	json_t *pol = policy_in_force(repo_policy(r)), *hist = json_array();
+	char due[32], since[32];
+	bool recorded;
 
-	if (!pol || rsql_rows(repo_catalog(r), "SELECT sha256, name, version, first_in_force"
-			      " FROM policies ORDER BY id", NULL, 0, &hist, err) < 0 ||
-	    rsql_rows(repo_catalog(r), "SELECT first_in_force FROM policies WHERE sha256 = ?1",
-		      p, 1, &since, err) < 0) {
+	if (!pol || !hist) {
 		json_decref(pol);
-		return pol ? -1 : err_nomem(err);
+		json_decref(hist);
+		return err_nomem(err);
 	}
-	json_t *first = json_object_get(json_array_get(since, 0), "first_in_force");
-	json_object_set(pol, "in_force_since", first ? first : json_null());
+	if (catalog_policy_history(repo_catalog(r), add_history_row, hist, err) < 0 ||
+	    catalog_policy_in_force_since(repo_catalog(r), repo_policy(r)->sha256, since,
+					  &recorded, err) < 0) {
+		json_decref(pol);
+		json_decref(hist);
+		return -1;
+	}
+	json_object_set_new(pol, "in_force_since", rjson_str(recorded ? since : NULL));
 	/* policy.ini is recorded on the next writing command: until then the
 	 * file in force is not yet in the catalog's history */
-	json_object_set_new(pol, "recorded_in_catalog", json_boolean(first != NULL));
-	if (repo_policy(r)->review_seconds && json_is_string(first)) {
+	json_object_set_new(pol, "recorded_in_catalog", json_boolean(recorded));
+	if (repo_policy(r)->review_seconds && recorded) {
 		time_minus(due, now, repo_policy(r)->review_seconds);
-		json_object_set_new(pol, "review_overdue",
-				    json_boolean(strcmp(json_string_value(first), due) < 0));
+		json_object_set_new(pol, "review_overdue", json_boolean(strcmp(since, due) < 0));
 	}
-	json_decref(since);
 	return json_object_set_new(rep, "policy", json_pack("{s:o, s:o}", "in_force", pol,
 							    "history", hist));
 }
 
+static int add_location_row(void *arg, const struct catalog_location_holdings *l)
+{
+	return json_array_append_new(arg, json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:I, s:I,"
+		" s:I, s:I}", "name", l->name, "type", l->type, "location", l->location,
+		"region", rjson_str(l->region), "threat", rjson_str(l->threat),
+		"media", rjson_str(l->media), "copies", (json_int_t)l->copies,
+		"copies_ok", (json_int_t)l->copies_ok, "files", (json_int_t)l->files,
+		"bytes", (json_int_t)l->bytes)) != 0;
+}
+
+static int add_below_row(void *arg, const struct catalog_version_copies *v)
+{
+	return json_array_append_new(arg, json_pack("{s:s, s:I, s:I}", "object", v->object,
+		"version", (json_int_t)v->version, "copies_ok", (json_int_t)v->copies_ok)) != 0;
+}
+
 static int add_holdings(struct repo *r, json_t *rep, struct custos_err *err)
 {
-	char req[24];
-	const char *p[1] = { req };
-	json_t *tot, *locs, *under;
+	unsigned req = repo_policy(r)->copies_required;
+	struct catalog_holdings t;
+	json_t *h, *locs = json_array(), *under = json_array();
 
-	snprintf(req, sizeof(req), "%u", repo_policy(r)->copies_required);
-	if (rsql_rows(repo_catalog(r), "SELECT (SELECT COUNT(*) FROM objects) AS \"i:objects\","
-		      " (SELECT COUNT(*) FROM versions) AS \"i:versions\","
-		      " (SELECT COUNT(*) FROM files) AS \"i:files\","
-		      " (SELECT COALESCE(SUM(size), 0) FROM files) AS \"i:bytes\","
-		      " (SELECT COUNT(*) FROM copies) AS \"i:copies\","
-		      " (SELECT COUNT(*) FROM copies WHERE status = 'ok') AS \"i:copies_ok\","
-		      " (SELECT COUNT(*) FROM versions v WHERE (SELECT COUNT(*) FROM copies c"
-		      "  WHERE c.version_id = v.id AND c.status = 'ok') >= CAST(?1 AS INTEGER))"
-		      "  AS \"i:versions_meeting_policy\"", p, 1, &tot, err) < 0)
-		return -1;
-	json_t *h = json_incref(json_array_get(tot, 0));
-	json_decref(tot);
-	json_object_set_new(h, "copies_required", json_integer(repo_policy(r)->copies_required));
-	if (rsql_rows(repo_catalog(r), "SELECT l.name AS name, l.type AS type, l.location AS location,"
-		      " l.region AS region, l.threat AS threat, l.media AS media,"
-		      " COUNT(c.id) AS \"i:copies\", COALESCE(SUM(c.status = 'ok'), 0) AS \"i:copies_ok\","
-		      " COALESCE(SUM(v.files), 0) AS \"i:files\", COALESCE(SUM(v.bytes), 0) AS \"i:bytes\""
-		      " FROM locations l LEFT JOIN copies c ON c.location_id = l.id"
-		      " LEFT JOIN versions v ON v.id = c.version_id GROUP BY l.id ORDER BY l.id",
-		      NULL, 0, &locs, err) < 0 ||
-	    rsql_rows(repo_catalog(r), "SELECT o.ident AS object, v.number AS \"i:version\","
-		      " COUNT(c.id) AS \"i:copies_ok\" FROM versions v"
-		      " JOIN objects o ON o.id = v.object_id LEFT JOIN copies c"
-		      " ON c.version_id = v.id AND c.status = 'ok' GROUP BY v.id"
-		      " HAVING COUNT(c.id) < CAST(?1 AS INTEGER) ORDER BY o.ident, v.number"
-		      " LIMIT 1000", p, 1, &under, err) < 0) {
-		json_decref(h);
-		return -1;
+	if (!locs || !under || catalog_report_holdings(repo_catalog(r), req, &t, err) < 0 ||
+	    catalog_report_locations(repo_catalog(r), add_location_row, locs, err) < 0 ||
+	    catalog_report_versions_below(repo_catalog(r), req, LIST_LIMIT, add_below_row,
+					  under, err) < 0) {
+		json_decref(locs);
+		json_decref(under);
+		return locs && under ? -1 : err_nomem(err);
 	}
-	json_object_set_new(h, "locations", locs);
-	json_object_set_new(h, "versions_below_policy", under);
+	h = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o}",
+		"objects", (json_int_t)t.objects, "versions", (json_int_t)t.versions,
+		"files", (json_int_t)t.files, "bytes", (json_int_t)t.bytes,
+		"copies", (json_int_t)t.copies, "copies_ok", (json_int_t)t.copies_ok,
+		"versions_meeting_policy", (json_int_t)t.versions_meeting,
+		"copies_required", (json_int_t)req, "locations", locs,
+		"versions_below_policy", under);
 	return json_object_set_new(rep, "holdings", h);
+}
+
+struct stale_list {
+	json_t *a;
+	const char *cutoff;
+};
+
+static int add_stale_row(void *arg, const struct catalog_stale_copy *s)
+{
+	struct stale_list *l = arg;
+	char reason[256];
+
+	switch (s->reason) {
+	case CATALOG_STALE_COPY_STATUS:
+		snprintf(reason, sizeof(reason), "copy status is %s", s->copy_status);
+		break;
+	case CATALOG_STALE_CHECK_FAILED:
+		snprintf(reason, sizeof(reason), "last check found: %s", s->check_state);
+		break;
+	case CATALOG_STALE_NEVER:
+		snprintf(reason, sizeof(reason), "never verified");
+		break;
+	default:
+		snprintf(reason, sizeof(reason), "last verified before the interval began (%s)",
+			 l->cutoff);
+		break;
+	}
+	return json_array_append_new(l->a, json_pack("{s:s, s:I, s:s, s:s, s:o, s:s}",
+		"object", s->object, "version", (json_int_t)s->version, "location", s->location,
+		"path", s->path, "last_verified", rjson_str(s->last_verified),
+		"reason", reason)) != 0;
+}
+
+static json_t *coverage_figures(const struct catalog_coverage *v)
+{
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:I, s:I}",
+		"file_copies", (json_int_t)v->file_copies,
+		"verified_within_interval", (json_int_t)v->fresh,
+		"verified_by_audit", (json_int_t)v->fresh_by_audit,
+		"verified_at_write", (json_int_t)v->fresh_at_write,
+		"never_verified", (json_int_t)v->never_verified,
+		"with_audit_record", (json_int_t)v->with_audit_record,
+		"oldest_verification", rjson_str(v->oldest[0] ? v->oldest : NULL),
+		"newest_verification", rjson_str(v->newest[0] ? v->newest : NULL),
+		"files", (json_int_t)v->files,
+		"files_all_copies_verified", (json_int_t)v->files_all_fresh);
 }
 
 static int add_coverage(struct repo *r, json_t *rep, const char *now,
 			struct custos_err *err)
 {
 	char cutoff[32];
-	const char *p[1] = { cutoff };
-	json_t *tot, *files, *missing;
+	struct catalog_coverage v;
+	struct stale_list missing = { json_array(), cutoff };
+	json_t *c;
 
 	time_minus(cutoff, now, repo_policy(r)->interval_seconds);
-	if (rsql_rows(repo_catalog(r), "SELECT COUNT(*) AS \"i:file_copies\","
-		      " COALESCE(SUM(" FRESH "), 0) AS \"i:verified_within_interval\","
-		      " COALESCE(SUM(" FRESH " AND by_audit), 0) AS \"i:verified_by_audit\","
-		      " COALESCE(SUM(" FRESH " AND NOT by_audit), 0) AS \"i:verified_at_write\","
-		      " COALESCE(SUM(lv IS NULL), 0) AS \"i:never_verified\","
-		      " COALESCE(SUM(by_audit), 0) AS \"i:with_audit_record\","
-		      " MIN(lv) AS oldest_verification, MAX(lv) AS newest_verification"
-		      " FROM (" FILE_COPIES ")", p, 1, &tot, err) < 0)
-		return -1;
-	json_t *c = json_incref(json_array_get(tot, 0));
-	json_decref(tot);
-	if (rsql_rows(repo_catalog(r), "SELECT COUNT(*) AS \"i:files\", COALESCE(SUM(fresh), 0)"
-		      " AS \"i:files_all_copies_verified\" FROM (SELECT fid, MIN(" FRESH
-		      ") AS fresh FROM (" FILE_COPIES ") GROUP BY fid)", p, 1, &files, err) < 0 ||
-	    rsql_rows(repo_catalog(r), "SELECT object, \"i:version\", location, path, lv AS last_verified,"
-		      " CASE WHEN cs <> 'ok' THEN 'copy status is ' || cs"
-		      " WHEN st IS NOT NULL AND st NOT IN " GOOD_STATE " THEN 'last check found: ' || st"
-		      " WHEN lv IS NULL THEN 'never verified'"
-		      " ELSE 'last verified before the interval began (' || ?1 || ')' END AS reason"
-		      " FROM (" FILE_COPIES ") WHERE NOT " FRESH
-		      " ORDER BY lv IS NOT NULL, lv, object, path LIMIT 1000", p, 1, &missing, err) < 0) {
-		json_decref(c);
-		return -1;
+	if (!missing.a || catalog_report_coverage(repo_catalog(r), cutoff, &v, err) < 0 ||
+	    catalog_report_stale_copies(repo_catalog(r), cutoff, LIST_LIMIT, add_stale_row,
+					&missing, err) < 0) {
+		json_decref(missing.a);
+		return missing.a ? -1 : err_nomem(err);
 	}
-	json_object_update(c, json_array_get(files, 0));
-	json_decref(files);
-	int64_t all = rjson_int(c, "file_copies"), ok = rjson_int(c, "verified_within_interval");
+	c = coverage_figures(&v);
+	int64_t all = v.file_copies, ok = v.fresh;
 	json_object_set_new(c, "share", json_real(all ? (double)ok / (double)all : 0.0));
 	json_object_set_new(c, "percent", json_real(all ? (double)(ok * 10000 / all) / 100.0 : 0.0));
 	json_object_set_new(c, "unit", json_string("file copy: one file of one version in one location"));
@@ -201,50 +227,75 @@ static int add_coverage(struct repo *r, json_t *rep, const char *now,
 		"verification (the audit's file_checks record, else the copy's last "
 		"verification when written) is inside the interval and found it intact"));
 	json_object_set_new(c, "not_checked_total", json_integer(all - ok));
-	json_object_set_new(c, "not_checked", missing);
+	json_object_set_new(c, "not_checked", missing.a);
 	return json_object_set_new(rep, "coverage", c);
+}
+
+static int add_finding_row(void *arg, const struct catalog_event_row *e)
+{
+	return json_array_append_new(arg, json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o,"
+		" s:o}", "event", e->uuid, "datetime", e->datetime, "type", e->type,
+		"outcome", e->outcome, "object", rjson_str(e->object),
+		"version", rjson_maybe(e->version), "location", rjson_str(e->location),
+		"detail", rjson_str(e->detail), "outcome_note", rjson_str(e->outcome_note))) != 0;
+}
+
+static int add_repair_row(void *arg, const struct catalog_event_row *e)
+{
+	return json_array_append_new(arg, json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o,"
+		" s:o}", "event", e->uuid, "datetime", e->datetime, "type", e->type,
+		"outcome", e->outcome, "object", rjson_str(e->object),
+		"version", rjson_maybe(e->version), "location", rjson_str(e->location),
+		"related_event", rjson_str(e->related_event),
+		"detail", rjson_str(e->detail))) != 0;
+}
+
+static int add_day_row(void *arg, const char *day, int64_t count)
+{
+	return json_array_append_new(arg, json_pack("{s:o, s:I}", "day", rjson_str(day),
+						    "findings", (json_int_t)count)) != 0;
+}
+
+static int add_run_row(void *arg, const struct catalog_audit_run_record *r)
+{
+	return json_array_append_new(arg, json_pack("{s:I, s:s, s:o, s:o, s:o, s:o, s:o, s:o,"
+		" s:o, s:o}", "run", (json_int_t)r->run, "started", r->started,
+		"ended", rjson_str(r->ended), "files", rjson_maybe(r->files),
+		"bytes", rjson_maybe(r->bytes), "findings", rjson_maybe(r->findings),
+		"budget_reached", rjson_maybe(r->budget_reached),
+		"summary", rjson_str(r->summary), "seconds", rjson_maybe(r->seconds),
+		"bytes_per_second", rjson_maybe(r->bytes_per_second))) != 0;
+}
+
+static int add_open_row(void *arg, const struct catalog_file_finding *f)
+{
+	return json_array_append_new(arg, json_pack("{s:s, s:I, s:s, s:s, s:s, s:o}",
+		"object", f->object, "version", (json_int_t)f->version, "location", f->location,
+		"path", f->path, "state", f->state,
+		"last_verified", rjson_str(f->last_verified))) != 0;
 }
 
 static int add_findings(struct repo *r, json_t *rep, const char *since,
 			struct custos_err *err)
 {
-	const char *p[1] = { since };
-	json_t *fail, *repairs, *days, *runs, *open;
+	struct catalog *c = repo_catalog(r);
+	json_t *fail = json_array(), *repairs = json_array(), *days = json_array();
+	json_t *runs = json_array(), *open = json_array();
 
-	if (rsql_rows(repo_catalog(r), "SELECT uuid AS event, datetime, type, outcome, object,"
-		      " version AS \"i:version\", location, json_extract(record, '$.detail')"
-		      " AS detail, json_extract(record, '$.outcome_note') AS outcome_note"
-		      " FROM events WHERE outcome IN ('fai', 'war') AND datetime >= ?1 ORDER BY id",
-		      p, 1, &fail, err) < 0)
-		return -1;
-	if (rsql_rows(repo_catalog(r), "SELECT uuid AS event, datetime, type, outcome, object,"
-		      " version AS \"i:version\", location,"
-		      " json_extract(record, '$.related_event') AS related_event,"
-		      " json_extract(record, '$.detail') AS detail FROM events"
-		      " WHERE type IN ('rep', 'rec') AND datetime >= ?1 AND"
-		      " json_extract(record, '$.related_event') IS NOT NULL ORDER BY id",
-		      p, 1, &repairs, err) < 0 ||
-	    rsql_rows(repo_catalog(r), "SELECT substr(datetime, 1, 10) AS day, COUNT(*) AS \"i:findings\""
-		      " FROM events WHERE outcome IN ('fai', 'war') AND datetime >= ?1 GROUP BY day"
-		      " ORDER BY day", p, 1, &days, err) < 0 ||
-	    rsql_rows(repo_catalog(r), "SELECT id AS \"i:run\", started, ended, files AS \"i:files\","
-		      " bytes AS \"i:bytes\", findings AS \"i:findings\","
-		      " budget_reached AS \"i:budget_reached\", summary,"
-		      " CAST(strftime('%s', ended) - strftime('%s', started) AS INTEGER)"
-		      " AS \"i:seconds\", bytes / MAX(CAST(strftime('%s', ended) -"
-		      " strftime('%s', started) AS INTEGER), 1) AS \"i:bytes_per_second\""
-		      " FROM audit_runs"
-		      " WHERE started >= ?1 ORDER BY id", p, 1, &runs, err) < 0 ||
-	    rsql_rows(repo_catalog(r), "SELECT o.ident AS object, v.number AS \"i:version\","
-		      " l.name AS location, f.path AS path, k.state AS state,"
-		      " k.last_verified AS last_verified FROM file_checks k"
-		      " JOIN files f ON f.id = k.file_id JOIN copies c ON c.id = k.copy_id"
-		      " JOIN versions v ON v.id = f.version_id JOIN objects o ON o.id = v.object_id"
-		      " JOIN locations l ON l.id = c.location_id"
-		      " WHERE k.state IS NOT NULL AND k.state NOT IN " GOOD_STATE " ORDER BY o.ident, f.path"
-		      " LIMIT 1000", NULL, 0, &open, err) < 0) {
+	if (!fail || !repairs || !days || !runs || !open ||
+	    catalog_report_findings(c, since, add_finding_row, fail, err) < 0 ||
+	    catalog_report_repairs(c, since, add_repair_row, repairs, err) < 0 ||
+	    catalog_report_findings_by_day(c, since, add_day_row, days, err) < 0 ||
+	    catalog_report_audit_runs(c, since, add_run_row, runs, err) < 0 ||
+	    catalog_report_open_findings(c, LIST_LIMIT, add_open_row, open, err) < 0) {
+		bool oom = !fail || !repairs || !days || !runs || !open;
+
 		json_decref(fail);
-		return -1;
+		json_decref(repairs);
+		json_decref(days);
+		json_decref(runs);
+		json_decref(open);
+		return oom ? err_nomem(err) : -1;
 	}
 	json_object_set_new(rep, "findings", fail);
 	json_object_set_new(rep, "repairs", repairs);
@@ -261,37 +312,44 @@ static bool listed(char **v, size_t n, const char *puid)
 	return false;
 }
 
+struct formats {
+	const struct policy *p;
+	json_t *rows, *risk;
+	int64_t unidentified, at_risk;
+};
+
+static int add_format_row(void *arg, const struct catalog_format_count *f)
+{
+	struct formats *fm = arg;
+	bool risky = listed(fm->p->at_risk_puids, fm->p->nat_risk, f->puid);
+
+	if (!f->puid)
+		fm->unidentified += f->files;
+	if (risky) {
+		fm->at_risk += f->files;
+		json_array_append_new(fm->risk, json_pack("{s:s, s:I}", "puid", f->puid,
+							  "files", (json_int_t)f->files));
+	}
+	return json_array_append_new(fm->rows, json_pack("{s:o, s:o, s:I, s:I, s:b, s:b}",
+		"puid", rjson_str(f->puid), "name", rjson_str(f->name),
+		"files", (json_int_t)f->files, "bytes", (json_int_t)f->bytes,
+		"at_risk", risky, "preferred",
+		listed(fm->p->preferred_puids, fm->p->npreferred, f->puid))) != 0;
+}
+
 static int add_formats(struct repo *r, json_t *rep, struct custos_err *err)
 {
-	const struct policy *p = repo_policy(r);
-	json_t *rows, *risk = json_array(), *v;
-	int64_t unid = 0, risky = 0;
-	size_t i;
+	struct formats fm = { repo_policy(r), json_array(), json_array(), 0, 0 };
 
-	if (rsql_rows(repo_catalog(r), "SELECT puid, format_name AS name, COUNT(*) AS \"i:files\","
-		      " SUM(size) AS \"i:bytes\" FROM files GROUP BY puid"
-		      " ORDER BY COUNT(*) DESC, puid", NULL, 0, &rows, err) < 0) {
-		json_decref(risk);
-		return -1;
-	}
-	json_array_foreach(rows, i, v) {
-		const char *puid = json_string_value(json_object_get(v, "puid"));
-		int64_t n = rjson_int(v, "files");
-
-		json_object_set_new(v, "at_risk", json_boolean(listed(p->at_risk_puids, p->nat_risk, puid)));
-		json_object_set_new(v, "preferred", json_boolean(listed(p->preferred_puids,
-									 p->npreferred, puid)));
-		if (!puid)
-			unid += n;
-		if (listed(p->at_risk_puids, p->nat_risk, puid)) {
-			risky += n;
-			json_array_append_new(risk, json_pack("{s:s, s:I}", "puid", puid, "files",
-							      (json_int_t)n));
-		}
+	if (!fm.rows || !fm.risk ||
+	    catalog_report_formats(repo_catalog(r), add_format_row, &fm, err) < 0) {
+		json_decref(fm.rows);
+		json_decref(fm.risk);
+		return fm.rows && fm.risk ? -1 : err_nomem(err);
 	}
 	return json_object_set_new(rep, "formats", json_pack("{s:o, s:I, s:I, s:o}",
-		"by_puid", rows, "unidentified_files", (json_int_t)unid,
-		"at_risk_files", (json_int_t)risky, "at_risk", risk));
+		"by_puid", fm.rows, "unidentified_files", (json_int_t)fm.unidentified,
+		"at_risk_files", (json_int_t)fm.at_risk, "at_risk", fm.risk));
 }
 
 static int add_repository(struct repo *r, json_t *rep, const struct report_options *o,

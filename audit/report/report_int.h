@@ -1,6 +1,6 @@
 /*
- * audit/report/report_int.h - what the report's files share: catalog queries
- * turned into JSON, and the sections each writer renders. Not public.
+ * audit/report/report_int.h - what the report's files share: JSON helpers,
+ * and the sections each writer renders. Not public.
  */
 #ifndef CUSTOS_AUDIT_REPORT_REPORT_INT_H
 #define CUSTOS_AUDIT_REPORT_REPORT_INT_H
@@ -8,22 +8,13 @@
 #include <stdint.h>
 #include <jansson.h>
 #include "audit/report/report.h"
-#include "preserve/catalog/catalog.h"
+#include "preserve/catalog/catalog_report.h"
 
 struct repo;
 
-/* Rows of SQL as a JSON array of objects keyed by column name; a column
- * named "i:NAME" becomes NAME with an integer value. */
-int rsql_rows(struct catalog *c, const char *sql, const char *const *p, int np,
-	      json_t **out, struct custos_err *err);
-/* A read transaction: every query until rsql_snapshot_end sees the
- * catalog as it was at the start (writers go on meanwhile). */
-int rsql_snapshot_begin(struct catalog *c, struct custos_err *err);
-void rsql_snapshot_end(struct catalog *c);
-
-/* The first column of the first row as an integer (0 when NULL/none). */
-int rsql_int(struct catalog *c, const char *sql, const char *const *p, int np,
-	     int64_t *out, struct custos_err *err);
+/* S as a JSON string, null for NULL; M as an integer, null if unknown. */
+json_t *rjson_str(const char *s);
+json_t *rjson_maybe(struct catalog_maybe_int m);
 
 /* Section builders (report_collect.c, compliance_*.c). REP is the
  * report built so far; each adds its key. */

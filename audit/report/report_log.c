@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include "preserve/catalog/catalog_log_read.h"
 #include "preserve/repo/repo.h"
 
 struct leaves {
@@ -17,15 +18,10 @@ struct leaves {
 	int failed;
 };
 
-static int add_leaf(void *arg, int n, const char *const *v, const char *const *names)
+static int add_leaf(void *arg, const char *record, size_t len)
 {
 	struct leaves *l = arg;
 
-	(void)names;
-	if (n < 1 || !v[0]) {
-		l->failed = 1;
-		return 1;
-	}
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 1024;
 		struct merkle_hash *h = reallocarray(l->h, cap, sizeof(*h));
@@ -37,7 +33,7 @@ static int add_leaf(void *arg, int n, const char *const *v, const char *const *n
 		l->h = h;
 		l->cap = cap;
 	}
-	if (merkle_leaf(&l->h[l->n++], v[0], strlen(v[0])) < 0) {
+	if (merkle_leaf(&l->h[l->n++], record, len) < 0) {
 		l->failed = 1;
 		return 1;
 	}
@@ -48,9 +44,9 @@ int report_log_leaves(struct repo *r, struct merkle_hash **out, size_t *n,
 		      struct custos_err *err)
 {
 	struct leaves l = { 0 };
+	int rc = catalog_log_records(repo_catalog(r), add_leaf, &l, err);
 
-	if (catalog_query(repo_catalog(r), "SELECT record FROM events ORDER BY id", NULL, 0,
-			  add_leaf, &l, err) < 0) {
+	if (rc < 0) {
 		free(l.h);
 		return -1;
 	}
@@ -68,23 +64,19 @@ int report_log_section(struct repo *r, json_t *rep, struct custos_err *err)
 	struct merkle_hash *leaves = NULL, root;
 	char hex[2 * MERKLE_HASH + 1], why[256] = "";
 	int64_t count, bad;
-	json_t *head;
+	struct catalog_log_head head;
 	size_t n = 0;
 
 	if (catalog_log_verify(repo_catalog(r), &count, &bad, why, sizeof(why), err) < 0 ||
-	    rsql_rows(repo_catalog(r), "SELECT COUNT(*) AS \"i:events\", (SELECT hash FROM events"
-		      " ORDER BY id DESC LIMIT 1) AS head_hash, (SELECT uuid FROM events"
-		      " ORDER BY id DESC LIMIT 1) AS head_event FROM events", NULL, 0, &head, err) < 0)
+	    catalog_log_head(repo_catalog(r), &head, err) < 0 ||
+	    report_log_leaves(r, &leaves, &n, err) < 0)
 		return -1;
-	if (report_log_leaves(r, &leaves, &n, err) < 0) {
-		json_decref(head);
-		return -1;
-	}
 	merkle_root(&root, leaves, n);
 	free(leaves);
 	merkle_hex(hex, &root);
-	json_t *log = json_incref(json_array_get(head, 0));
-	json_decref(head);
+	json_t *log = json_pack("{s:I, s:o, s:o}", "events", (json_int_t)head.events,
+				"head_hash", rjson_str(head.hash[0] ? head.hash : NULL),
+				"head_event", rjson_str(head.uuid[0] ? head.uuid : NULL));
 	json_object_set_new(log, "hash_chain", json_pack("{s:b, s:I, s:s?, s:s}",
 		"intact", bad == 0, "broken_at_row", (json_int_t)bad, "reason", bad ? why : NULL,
 		"rule", "h_i = SHA-256(0x02 || h_i-1 || SHA-256(record_i)), h_0 = 64 zeros"));
@@ -99,13 +91,9 @@ int report_log_section(struct repo *r, json_t *rep, struct custos_err *err)
 static int find_event(struct repo *r, const char *event, int64_t *index,
 		      struct custos_err *err)
 {
-	const char *p[1] = { event };
 	int64_t found;
 
-	if (rsql_int(repo_catalog(r), "SELECT COUNT(*) FROM events WHERE uuid = ?1 OR"
-		     " CAST(id AS TEXT) = ?1", p, 1, &found, err) < 0 ||
-	    rsql_int(repo_catalog(r), "SELECT COUNT(*) FROM events WHERE id < (SELECT id FROM events"
-		     " WHERE uuid = ?1 OR CAST(id AS TEXT) = ?1)", p, 1, index, err) < 0)
+	if (catalog_log_position(repo_catalog(r), event, &found, index, err) < 0)
 		return -1;
 	if (found != 1)
 		return err_set(err, CUSTOS_EUSAGE, NULL, "no event '%s' in the log", event);
@@ -221,10 +209,10 @@ int report_log_prove(struct repo *r, const char *event, FILE *to, bool *ok,
 	int rc;
 
 	*ok = false;
-	if (rsql_snapshot_begin(repo_catalog(r), err) < 0)
+	if (catalog_snapshot_begin(repo_catalog(r), err) < 0)
 		return -1;
 	rc = prove(r, event, to, ok, err);
-	rsql_snapshot_end(repo_catalog(r));
+	catalog_snapshot_end(repo_catalog(r));
 	return rc;
 }
 
@@ -234,9 +222,9 @@ int report_log_consistency(struct repo *r, const char *dir, FILE *to, bool *ok,
 	int rc;
 
 	*ok = false;
-	if (rsql_snapshot_begin(repo_catalog(r), err) < 0)
+	if (catalog_snapshot_begin(repo_catalog(r), err) < 0)
 		return -1;
 	rc = consistency(r, dir, to, ok, err);
-	rsql_snapshot_end(repo_catalog(r));
+	catalog_snapshot_end(repo_catalog(r));
 	return rc;
 }

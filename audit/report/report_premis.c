@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libxml/xmlwriter.h>
+#include "preserve/catalog/catalog_export.h"
+#include "preserve/catalog/catalog_report_events.h"
 #include "preserve/repo/repo.h"
 
 #define PREMIS_NS "http://www.loc.gov/premis/v3"
@@ -23,6 +25,7 @@ struct px {
 	int failed;
 	char *agents[MAX_AGENTS];
 	size_t nagents;
+	size_t nversions;      /* object versions written */
 };
 
 static void el(struct px *p, const char *name, const char *text)
@@ -78,17 +81,13 @@ static void ident(struct px *p, const char *wrap, const char *prefix, const char
 	el(p, v, value);
 }
 
-static int version_row(void *arg, int n, const char *const *v, const char *const *names)
+static int version_row(void *arg, const char *object, int64_t version)
 {
 	struct px *p = arg;
 	char id[300];
 
-	(void)names;
-	if (n < 2) {
-		p->failed = 1;
-		return 1;
-	}
-	snprintf(id, sizeof(id), "%s/v%s", v[0], v[1]);
+	snprintf(id, sizeof(id), "%s/v%lld", object, (long long)version);
+	p->nversions++;
 	start(p, "premis:object");
 	attr(p, "xsi:type", "premis:intellectualEntity");
 	ident(p, "premis:objectIdentifier", "premis:objectIdentifier", "custos version", id);
@@ -97,41 +96,37 @@ static int version_row(void *arg, int n, const char *const *v, const char *const
 	return p->failed;
 }
 
-static int file_row(void *arg, int n, const char *const *v, const char *const *names)
+static int file_row(void *arg, const struct catalog_file_record *f)
 {
 	struct px *p = arg;
-	char id[4200];
+	char id[4200], size[24];
 
-	(void)names;
-	if (n < 7) {
-		p->failed = 1;
-		return 1;
-	}
-	snprintf(id, sizeof(id), "%s/v%s/%s", v[0], v[1], v[2]);
+	snprintf(id, sizeof(id), "%s/v%lld/%s", f->object, (long long)f->version, f->path);
+	snprintf(size, sizeof(size), "%lld", (long long)f->size);
 	start(p, "premis:object");
 	attr(p, "xsi:type", "premis:file");
 	ident(p, "premis:objectIdentifier", "premis:objectIdentifier", "custos file", id);
 	end(p);
 	start(p, "premis:objectCharacteristics");
-	if (v[4]) {
+	if (f->sha256) {
 		start(p, "premis:fixity");
 		coded(p, "premis:messageDigestAlgorithm", "cryptographicHashFunctions",
 		      "sha256", "SHA-256");
-		el(p, "premis:messageDigest", v[4]);
+		el(p, "premis:messageDigest", f->sha256);
 		el(p, "premis:messageDigestOriginator", "custos");
 		end(p);
 	}
-	el(p, "premis:size", v[3]);
+	el(p, "premis:size", size);
 	start(p, "premis:format");
-	if (v[5]) {
+	if (f->puid) {
 		start(p, "premis:formatRegistry");
 		el(p, "premis:formatRegistryName", "PRONOM");
-		el(p, "premis:formatRegistryKey", v[5]);
+		el(p, "premis:formatRegistryKey", f->puid);
 		coded(p, "premis:formatRegistryRole", "formatRegistryRole", "spe", "specification");
 		end(p);
 	} else {
 		start(p, "premis:formatDesignation");
-		el(p, "premis:formatName", v[6] ? v[6] : "unidentified");
+		el(p, "premis:formatName", f->format_name ? f->format_name : "unidentified");
 		end(p);
 	}
 	end(p);
@@ -182,28 +177,27 @@ static void event_detail(struct px *p, json_t *rec, const char *location)
 	end(p);
 }
 
-static int event_row(void *arg, int n, const char *const *v, const char *const *names)
+static int event_row(void *arg, const struct catalog_event_row *e)
 {
 	struct px *p = arg;
 	json_t *rec;
 	const char *agent, *note;
 	char obj[300];
 
-	(void)names;
-	if (n < 8 || !(rec = json_loads(v[7], 0, NULL))) {
+	if (!(rec = json_loads(e->record, 0, NULL))) {
 		p->failed = 1;
 		return 1;
 	}
 	agent = rec_str(rec, "agent");
 	note = rec_str(rec, "outcome_note");
 	start(p, "premis:event");
-	ident(p, "premis:eventIdentifier", "premis:eventIdentifier", "UUID", v[0]);
+	ident(p, "premis:eventIdentifier", "premis:eventIdentifier", "UUID", e->uuid);
 	end(p);
-	coded(p, "premis:eventType", "eventType", v[1], NULL);
-	el(p, "premis:eventDateTime", v[2]);
-	event_detail(p, rec, v[6]);
+	coded(p, "premis:eventType", "eventType", e->type, NULL);
+	el(p, "premis:eventDateTime", e->datetime);
+	event_detail(p, rec, e->location);
 	start(p, "premis:eventOutcomeInformation");
-	coded(p, "premis:eventOutcome", "eventOutcome", v[3], NULL);
+	coded(p, "premis:eventOutcome", "eventOutcome", e->outcome, NULL);
 	if (note) {
 		start(p, "premis:eventOutcomeDetail");
 		el(p, "premis:eventOutcomeDetailNote", note);
@@ -218,13 +212,13 @@ static int event_row(void *arg, int n, const char *const *v, const char *const *
 		      "executing program");
 		end(p);
 	}
-	if (v[4]) {
-		if (v[5])
-			snprintf(obj, sizeof(obj), "%s/v%s", v[4], v[5]);
+	if (e->object) {
+		if (e->version.known)
+			snprintf(obj, sizeof(obj), "%s/v%lld", e->object, (long long)e->version.value);
 		else
-			snprintf(obj, sizeof(obj), "%s", v[4]);
+			snprintf(obj, sizeof(obj), "%s", e->object);
 		ident(p, "premis:linkingObjectIdentifier", "premis:linkingObjectIdentifier",
-		      v[5] ? "custos version" : "custos object", obj);
+		      e->version.known ? "custos version" : "custos object", obj);
 		coded(p, "premis:linkingObjectRole", "eventRelatedObjectRole", "sou", "source");
 		end(p);
 	}
@@ -250,31 +244,26 @@ static void agents(struct px *p)
 	}
 }
 
+static void repository_object(struct px *p, struct repo *r)
+{
+	start(p, "premis:object");
+	attr(p, "xsi:type", "premis:intellectualEntity");
+	ident(p, "premis:objectIdentifier", "premis:objectIdentifier", "custos repository",
+	      repo_root(r));
+	end(p);
+	end(p);
+}
+
 static int body(struct px *p, struct repo *r, const char *since, struct custos_err *err)
 {
-	const char *params[1] = { since };
-	int64_t nver;
+	struct catalog *c = repo_catalog(r);
 
-	if (rsql_int(repo_catalog(r), "SELECT COUNT(*) FROM versions", NULL, 0, &nver, err) < 0)
+	if (catalog_each_version(c, version_row, p, err) < 0)
 		return -1;
-	if (!nver) {   /* the schema needs one object: the repository itself */
-		start(p, "premis:object");
-		attr(p, "xsi:type", "premis:intellectualEntity");
-		ident(p, "premis:objectIdentifier", "premis:objectIdentifier", "custos repository",
-		      repo_root(r));
-		end(p);
-		end(p);
-	}
-	if (catalog_query(repo_catalog(r), "SELECT o.ident, v.number FROM versions v JOIN objects o"
-			  " ON o.id = v.object_id ORDER BY o.ident, v.number", NULL, 0,
-			  version_row, p, err) < 0 ||
-	    catalog_query(repo_catalog(r), "SELECT o.ident, v.number, f.path, f.size, f.sha256, f.puid,"
-			  " f.format_name FROM files f JOIN versions v ON v.id = f.version_id"
-			  " JOIN objects o ON o.id = v.object_id ORDER BY o.ident, v.number, f.path",
-			  NULL, 0, file_row, p, err) < 0 ||
-	    catalog_query(repo_catalog(r), "SELECT uuid, type, datetime, outcome, object, version,"
-			  " location, record FROM events WHERE datetime >= ?1 ORDER BY id",
-			  params, 1, event_row, p, err) < 0)
+	if (!p->nversions)   /* the schema needs one object: the repository itself */
+		repository_object(p, r);
+	if (catalog_each_file(c, file_row, p, err) < 0 ||
+	    catalog_report_events(c, since, event_row, p, err) < 0)
 		return -1;
 	agents(p);
 	return 0;

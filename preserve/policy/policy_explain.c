@@ -1,15 +1,19 @@
 /*
  * preserve/policy/policy_explain.c - a policy in plain words, and the NDSA Levels 2.0
- * (standards.md sec. 1) its declared facts allow at most. A policy alone
+ * (standards.md sec. 1) its declared facts allow at most, judged on the
+ * cells of policy_ndsa.c. A policy alone
  * never evidences a level: only a running repository's records can.
  */
 #include "preserve/policy/policy.h"
 
+#include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "core/duration.h"
+#include "preserve/policy/policy_ndsa.h"
 
 enum fact { FACT_REGION, FACT_THREAT, FACT_MEDIA, FACT_PLACE };
 
@@ -75,14 +79,19 @@ static size_t min_distinct(const struct policy *p, enum fact f)
 struct cell {
 	const char *id;    /* NDSA 2.0 cell ("S2a") */
 	int level;
+	const char *need;  /* what the cell requires (policy_ndsa.c) */
 	bool met;
 	char why[200];
 };
 
-static void put(struct cell *c, const char *id, int level, bool met)
+static void put(struct cell *c, const char *id, bool met)
 {
-	c->id = id;
-	c->level = level;
+	const struct policy_ndsa_cell *d = policy_ndsa_cell(id);
+
+	assert(d);
+	c->id = d->id;
+	c->level = d->level;
+	c->need = d->requirement;
 	c->met = met;
 }
 
@@ -111,40 +120,36 @@ static size_t storage_cells(const struct policy *p, struct cell *c)
 	const char *nm = undeclared(p, FACT_MEDIA);
 	size_t places = min_distinct(p, FACT_PLACE);
 
-	put(&c[0], "S1a", 1, k >= 2 && places >= 2);
+	put(&c[0], "S1a", k >= 2 && places >= 2);
 	if (k < 2)
-		WHY(&c[0], "two complete copies in separate locations: only "
-		    "%u required", k);
+		WHY(&c[0], "%s: only %u required", c[0].need, k);
 	else if (places < 2)
-		WHY(&c[0], "two complete copies in separate locations: the "
-		    "required copies may all lie inside the repository's "
-		    "directory (relative paths); give a location an absolute "
-		    "path on another disk, machine or site");
+		WHY(&c[0], "%s: the required copies may all lie inside the "
+		    "repository's directory (relative paths); give a location "
+		    "an absolute path on another disk, machine or site",
+		    c[0].need);
 	else
-		WHY(&c[0], "two complete copies in separate locations: %u "
-		    "required, in at least %zu separate places", k, places);
-	put(&c[1], "S1b", 1, !nm);
+		WHY(&c[0], "%s: %u required, in at least %zu separate places",
+		    c[0].need, k, places);
+	put(&c[1], "S1b", !nm);
 	if (nm)
 		WHY(&c[1], "storage media recorded: location '%s' declares "
 		    "no media", nm);
 	else
-		WHY(&c[1], "storage media recorded for every location");
-	put(&c[2], "S2a", 2, k >= 3 && min_distinct(p, FACT_REGION) >= 2);
+		WHY(&c[1], "%s", c[1].need);
+	put(&c[2], "S2a", k >= 3 && min_distinct(p, FACT_REGION) >= 2);
 	span(&c[2], p, FACT_REGION, "three copies, one in another region");
 	if (k < 3)
 		WHY(&c[2], "three copies, one in another region: only %u "
 		    "required", k);
-	put(&c[3], "S3a", 3, min_distinct(p, FACT_THREAT) >= 2);
-	span(&c[3], p, FACT_THREAT, "a copy under a different disaster "
-	     "threat");
-	put(&c[4], "S3b", 3, min_distinct(p, FACT_MEDIA) >= 2);
-	span(&c[4], p, FACT_MEDIA, "a copy on another media type");
-	put(&c[5], "S4a", 4, k >= 3 && min_distinct(p, FACT_THREAT) >= 3);
-	span(&c[5], p, FACT_THREAT, "three copies under three different "
-	     "disaster threats");
+	put(&c[3], "S3a", min_distinct(p, FACT_THREAT) >= 2);
+	span(&c[3], p, FACT_THREAT, c[3].need);
+	put(&c[4], "S3b", min_distinct(p, FACT_MEDIA) >= 2);
+	span(&c[4], p, FACT_MEDIA, c[4].need);
+	put(&c[5], "S4a", k >= 3 && min_distinct(p, FACT_THREAT) >= 3);
+	span(&c[5], p, FACT_THREAT, c[5].need);
 	if (k < 3)
-		WHY(&c[5], "three copies under three different disaster "
-		    "threats: only %u required", k);
+		WHY(&c[5], "%s: only %u required", c[5].need, k);
 	return 6;
 }
 
@@ -154,25 +159,25 @@ static size_t integrity_cells(const struct policy *p, struct cell *c)
 	char every[64];
 
 	duration_format(every, sizeof(every), p->interval_seconds);
-	put(&c[0], "I1a", 1, true);
+	put(&c[0], "I1a", true);
 	WHY(&c[0], "digests that arrive with a "
 		 "deposit (bag manifests) are verified at ingest");
-	put(&c[1], "I1b", 1, true);
+	put(&c[1], "I1b", true);
 	WHY(&c[1], "digests are computed at ingest "
 		 "where none arrive");
-	put(&c[2], "I2a", 2, p->verify_after_write);
+	put(&c[2], "I2a", p->verify_after_write);
 	if (p->verify_after_write)
 		WHY(&c[2], "every write and copy is read back and verified");
 	else
 		WHY(&c[2], "verify_after_write = no: a written copy is not "
 		    "re-read");
-	put(&c[3], "I3a", 3, true);
+	put(&c[3], "I3a", true);
 	WHY(&c[3], "every copy is verified at "
 		 "least every %s", every);
-	put(&c[4], "I3c", 3, true);
+	put(&c[4], "I3c", true);
 	WHY(&c[4], "'custos audit --id' checks "
 		 "any object on demand");
-	put(&c[5], "I4b", 4, true);
+	put(&c[5], "I4b", true);
 	if (p->repair == POLICY_REPAIR_AUTO)
 		WHY(&c[5], "damaged copies are repaired at once from a "
 		    "verified copy");
