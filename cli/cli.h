@@ -33,6 +33,10 @@ struct cli_ctx {
  * exit code to stop with (message printed). */
 typedef int (*cli_option_fn)(void *arg, int opt, char *value);
 
+/* A cli_option_fn for a command whose one own option takes a value:
+ * stores VALUE in the const char * that ARG points to. */
+int cli_keep_value(void *arg, int opt, char *value);
+
 /* The global options before the command (ARGV[1] on): -r/--repo,
  * --json, -q/--quiet, never abbreviated. *FIRST receives the index of
  * the command name. 0, or an exit code (message printed). */

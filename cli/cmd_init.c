@@ -17,13 +17,6 @@ const char cmd_init_usage[] =
 	"repository as policy.ini; its storage locations are created. Every later\n"
 	"change of policy.ini is recorded as a PREMIS policy assignment.\n";
 
-static int policy_option(void *arg, int opt, char *value)
-{
-	(void)opt;                 /* --policy, the only one */
-	*(const char **)arg = value;
-	return 0;
-}
-
 int cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -35,7 +28,7 @@ int cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 	struct repo *r;
 	int c;
 
-	if ((c = cli_parse(ctx, argc, argv, NULL, longopts, policy_option, &policy)))
+	if ((c = cli_parse(ctx, argc, argv, NULL, longopts, cli_keep_value, &policy)))
 		return c;
 	if (optind != argc - 1)
 		return cli_usage_error(cmd_init_usage, "init takes exactly one PATH");

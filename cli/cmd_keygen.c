@@ -18,13 +18,6 @@ const char cmd_keygen_usage[] =
 	"made with: openssl genpkey -algorithm ed25519 -out PREFIX.pem &&\n"
 	"openssl pkey -in PREFIX.pem -pubout -out PREFIX.pub\n";
 
-static int out_option(void *arg, int opt, char *value)
-{
-	(void)opt;                 /* --out, the only one */
-	*(const char **)arg = value;
-	return 0;
-}
-
 int cmd_keygen(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -35,7 +28,7 @@ int cmd_keygen(struct cli_ctx *ctx, int argc, char **argv)
 	struct custos_err err;
 	int rc;
 
-	if ((rc = cli_parse(ctx, argc, argv, NULL, longopts, out_option, &out)))
+	if ((rc = cli_parse(ctx, argc, argv, NULL, longopts, cli_keep_value, &out)))
 		return rc;
 	if (!out || optind != argc)
 		return cli_usage_error(cmd_keygen_usage, "keygen takes --out PREFIX only");

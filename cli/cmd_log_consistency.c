@@ -28,13 +28,6 @@ int cli_log_consistency(struct cli_ctx *ctx, const char *dir, const char *pubkey
 	return ok ? CLI_EXIT_OK : CLI_EXIT_FINDINGS;
 }
 
-static int pubkey_option(void *arg, int opt, char *value)
-{
-	(void)opt;                 /* --pubkey, the only one */
-	*(const char **)arg = value;
-	return 0;
-}
-
 int cmd_log_consistency(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -44,7 +37,7 @@ int cmd_log_consistency(struct cli_ctx *ctx, int argc, char **argv)
 	const char *pubkey = NULL;
 	int rc;
 
-	if ((rc = cli_parse(ctx, argc, argv, NULL, longopts, pubkey_option, &pubkey)))
+	if ((rc = cli_parse(ctx, argc, argv, NULL, longopts, cli_keep_value, &pubkey)))
 		return rc;
 	if (ctx->json)
 		return cli_usage_error(cmd_log_usage, "log consistency does not take --json");

@@ -160,13 +160,6 @@ static int show(struct repo *r, const char *ident, const char *ver, int json)
 	return CLI_EXIT_OK;
 }
 
-static int show_option(void *arg, int opt, char *value)
-{
-	(void)opt;                 /* --version, the only one */
-	*(const char **)arg = value;
-	return 0;
-}
-
 int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -179,7 +172,7 @@ int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 	int rc, latest;
 	char vbuf[16];
 
-	if ((rc = cli_parse(ctx, argc, argv, NULL, longopts, show_option, &ver)))
+	if ((rc = cli_parse(ctx, argc, argv, NULL, longopts, cli_keep_value, &ver)))
 		return rc;
 	if (optind != argc - 1)
 		return cli_usage_error(cmd_show_usage, "show takes exactly one ID");

@@ -22,7 +22,9 @@ static void print_overview(FILE *to)
 	for (unsigned i = 0; i < custos_command_count; i++)
 		fprintf(to, "  %-10s %s\n", custos_commands[i].name,
 			custos_commands[i].summary);
-	fprintf(to, "\n'custos COMMAND --help' explains one command.\n"
+	fprintf(to, "\n-r REPO, --json and -q may also follow the command; a command\n"
+		    "refuses those it does not take.\n"
+		    "'custos COMMAND --help' explains one command.\n"
 		    "exit codes: 0 intact/valid, 1 findings, 2 usage or "
 		    "configuration error, 3 could not finish\n");
 }

@@ -67,6 +67,13 @@ static bool take_global(struct cli_ctx *ctx, int c, const char *value)
 	}
 }
 
+int cli_keep_value(void *arg, int opt, char *value)
+{
+	(void)opt;
+	*(const char **)arg = value;
+	return 0;
+}
+
 int cli_parse_global(struct cli_ctx *ctx, int argc, char **argv, int *first)
 {
 	struct option all[4];
@@ -82,10 +89,13 @@ int cli_parse_global(struct cli_ctx *ctx, int argc, char **argv, int *first)
 			return CLI_EXIT_USAGE;
 		}
 		if (c == '?' || (idx >= 0 && !written_in_full(argv, all[idx].name))) {
+			/* an unknown short option is in optopt; a long one (or
+			 * --json=VALUE, whose optopt is CLI_OPT_JSON) in argv */
 			char shortname[3] = { '-', (char)optopt, '\0' };
+			bool is_short = c == '?' && optopt > 0 && optopt < 128;
 
 			cli_errorf("unknown option '%s' before the command; see 'custos --help'",
-				   c == '?' && optopt ? shortname : taken_from(argv));
+				   is_short ? shortname : taken_from(argv));
 			return CLI_EXIT_USAGE;
 		}
 		take_global(ctx, c, optarg);
