@@ -1,5 +1,6 @@
 /*
- * cli/cli.c - messages and option-value parsing shared by the commands.
+ * cli/cli.c - messages, option values and opening the repository, shared
+ * by the commands.
  */
 #include "cli/cli.h"
 
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/commands.h"
 #include "cli/exit.h"
 #include "preserve/bagit/bagfacts.h"
 #include "preserve/repo/repo.h"
@@ -152,6 +154,21 @@ int cli_open_repo(struct repo **out, const char *opt, int write)
 		return err.code == CUSTOS_EUSAGE ? CLI_EXIT_USAGE : CLI_EXIT_FAILED;
 	}
 	return 0;
+}
+
+int cli_open(struct cli_ctx *ctx)
+{
+	if (ctx->repo)
+		return 0;
+	return cli_open_repo(&ctx->repo, ctx->repo_path,
+			     (ctx->cmd->flags & CMD_REPO_WRITE) != 0);
+}
+
+int cli_reopen_write(struct cli_ctx *ctx)
+{
+	repo_close(ctx->repo);
+	ctx->repo = NULL;
+	return cli_open_repo(&ctx->repo, ctx->repo_path, 1);
 }
 
 int cli_print_json(json_t *j)

@@ -1,12 +1,64 @@
 /*
- * cli/cli.h - what every command shares: messages, option values, output.
+ * cli/cli.h - what every command shares: the context main hands it, option
+ * parsing, the repository, messages, option values, output.
  */
 #ifndef CUSTOS_CLI_CLI_H
 #define CUSTOS_CLI_CLI_H
 
+#include <getopt.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <jansson.h>
 #include "core/err.h"
+
+struct command;
+struct repo;
+
+/* What main hands a command: its row of the table, the global options
+ * (given before the command or among its own), and the repository once
+ * cli_open has opened it (main closes it). */
+struct cli_ctx {
+	const struct command *cmd;
+	const char *repo_path;    /* -r/--repo; NULL: $CUSTOS_REPO or "." */
+	struct repo *repo;
+	bool json, quiet;
+};
+
+/* Codes of the global options; a command's own options use others. */
+#define CLI_OPT_REPO 'r'
+#define CLI_OPT_QUIET 'q'
+#define CLI_OPT_JSON 0x100
+
+/* A command's own option OPT with VALUE (NULL without one): 0, or the
+ * exit code to stop with (message printed). */
+typedef int (*cli_option_fn)(void *arg, int opt, char *value);
+
+/* A cli_option_fn for a command whose one own option takes a value:
+ * stores VALUE in the const char * that ARG points to. */
+int cli_keep_value(void *arg, int opt, char *value);
+
+/* The global options before the command (ARGV[1] on): -r/--repo,
+ * --json, -q/--quiet, never abbreviated. *FIRST receives the index of
+ * the command name. 0, or an exit code (message printed). */
+int cli_parse_global(struct cli_ctx *ctx, int argc, char **argv, int *first);
+
+/* Refuse the global options CTX's command does not take; 0 or an exit
+ * code (usage error printed). */
+int cli_check_global(const struct cli_ctx *ctx);
+
+/* The one option parser of the commands: getopt_long over ARGV (ARGV[0]
+ * the command) with the command's SHORTOPTS / LONGOPTS (NULL-terminated;
+ * either may be NULL) and the global options its flags allow, which fill
+ * CTX. FN gets every other option. Afterwards optind is the first
+ * operand. 0, or an exit code (usage error printed). */
+int cli_parse(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts,
+	      const struct option *longopts, cli_option_fn fn, void *arg);
+
+/* Open CTX's repository as its command's flags say (read, or write with
+ * the lock); print the error and return the exit code on failure. */
+int cli_open(struct cli_ctx *ctx);
+/* Reopen it for writing (a read-only command that must repair). */
+int cli_reopen_write(struct cli_ctx *ctx);
 
 /* "custos: MESSAGE" on stderr. */
 void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -30,9 +82,9 @@ int cli_parse_info(struct bag_tag *tag, char *arg);
 /* Parse "10G", "500M", "1024" (binary suffixes K M G T). 0, or -1. */
 int cli_parse_size(uint64_t *out, const char *arg);
 
-struct repo;
-/* Open the repository OPT (-r), $CUSTOS_REPO or "."; print the error and
- * return the exit code on failure (0 on success). WRITE takes the lock. */
+/* Open the repository OPT, $CUSTOS_REPO or "."; print the error and
+ * return the exit code on failure (0 on success). WRITE takes the lock.
+ * Commands use cli_open; init opens the repository it has just made. */
 int cli_open_repo(struct repo **out, const char *opt, int write);
 
 /* Print J compactly on one line to stdout, and free it. 0, or -1. */

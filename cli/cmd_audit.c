@@ -4,7 +4,6 @@
  * summary (or the JSON of cli.md), repair on request or by policy, and
  * send one notification per run when something was found.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +36,8 @@ const char cmd_audit_usage[] =
 
 struct audit_cli {
 	struct audit_opts o;
-	const char *repo, *notify;
-	int json, nsel;
+	const char *notify;
+	int nsel;
 };
 
 static int parse_rate(uint64_t *out, const char *arg)
@@ -60,7 +59,38 @@ static int parse_rate(uint64_t *out, const char *arg)
 	return 0;
 }
 
-static int parse(struct audit_cli *ac, int argc, char **argv)
+static int audit_option(void *arg, int opt, char *value)
+{
+	struct audit_cli *ac = arg;
+
+	switch (opt) {
+	case 'd': ac->o.select = AUDIT_DUE; ac->nsel++; break;
+	case 'a': ac->o.select = AUDIT_ALL; ac->nsel++; break;
+	case 'i': ac->o.select = AUDIT_ID; ac->o.id = value; ac->nsel++; break;
+	case 'F': ac->o.repair = true; break;
+	case 'N': ac->notify = value; break;
+	case 'B':
+		if (cli_parse_size(&ac->o.budget_bytes, value) < 0)
+			return cli_usage_error(cmd_audit_usage, "bad --budget-bytes");
+		break;
+	case 'T':
+		if (duration_parse(&ac->o.budget_seconds, value) < 0)
+			return cli_usage_error(cmd_audit_usage,
+					       "bad --budget-time '%s' (use 30m, 2h, ...)", value);
+		break;
+	case 'R':
+		if (parse_rate(&ac->o.rate, value) < 0)
+			return cli_usage_error(cmd_audit_usage, "bad --rate");
+		break;
+	case 'j':
+		if (cli_parse_jobs(&ac->o.jobs, value) < 0)
+			return CLI_EXIT_USAGE;
+		break;
+	}
+	return 0;
+}
+
+static int parse(struct cli_ctx *ctx, struct audit_cli *ac, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "due", no_argument, NULL, 'd' },
@@ -70,46 +100,14 @@ static int parse(struct audit_cli *ac, int argc, char **argv)
 		{ "budget-time", required_argument, NULL, 'T' },
 		{ "rate", required_argument, NULL, 'R' },
 		{ "repair", no_argument, NULL, 'F' },
-		{ "json", no_argument, NULL, 'J' },
 		{ "notify", required_argument, NULL, 'N' },
 		{ "jobs", required_argument, NULL, 'j' },
-		{ "repo", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	int rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:j:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd': ac->o.select = AUDIT_DUE; ac->nsel++; break;
-		case 'a': ac->o.select = AUDIT_ALL; ac->nsel++; break;
-		case 'i': ac->o.select = AUDIT_ID; ac->o.id = optarg; ac->nsel++; break;
-		case 'F': ac->o.repair = true; break;
-		case 'J': ac->json = 1; break;
-		case 'N': ac->notify = optarg; break;
-		case 'r': ac->repo = optarg; break;
-		case 'B':
-			if (cli_parse_size(&ac->o.budget_bytes, optarg) < 0)
-				return cli_usage_error(cmd_audit_usage, "bad --budget-bytes");
-			break;
-		case 'T':
-			if (duration_parse(&ac->o.budget_seconds, optarg) < 0)
-				return cli_usage_error(cmd_audit_usage,
-						       "bad --budget-time '%s' (use 30m, 2h, ...)",
-						       optarg);
-			break;
-		case 'R':
-			if (parse_rate(&ac->o.rate, optarg) < 0)
-				return cli_usage_error(cmd_audit_usage, "bad --rate");
-			break;
-		case 'j':
-			if (cli_parse_jobs(&ac->o.jobs, optarg) < 0)
-				return CLI_EXIT_USAGE;
-			break;
-		default:
-			return cli_usage_error(cmd_audit_usage, "bad option");
-		}
-	}
+	if ((rc = cli_parse(ctx, argc, argv, "j:", longopts, audit_option, ac)))
+		return rc;
 	if (ac->nsel > 1)
 		return cli_usage_error(cmd_audit_usage,
 				       "choose one of --due, --all and --id");
@@ -170,49 +168,46 @@ static int notify(const struct audit_cli *ac, const struct repo *r,
 	return rc;
 }
 
-int cmd_audit(int argc, char **argv)
+int cmd_audit(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct audit_cli ac = { .o = { .select = AUDIT_DUE } };
 	struct audit_result res;
-	struct repo *r = NULL;
 	struct custos_err err;
+	struct repo *r;
+	bool repair;
 	int rc;
 
-	if ((rc = parse(&ac, argc, argv)))
+	if ((rc = parse(ctx, &ac, argc, argv)))
 		return rc;
 	/* Without repair an audit only reads storage: no repository lock, so
 	 * a night-long audit does not hold up ingests. Repair takes the lock. */
-	if ((rc = cli_open_repo(&r, ac.repo, 0)))
+	if ((rc = cli_open(ctx)))
 		return rc;
-	if (ac.o.repair || repo_policy(r)->repair == POLICY_REPAIR_AUTO) {
-		repo_close(r);
-		r = NULL;
-		if ((rc = cli_open_repo(&r, ac.repo, 1)))
-			return rc;
-	}
+	repair = ac.o.repair || repo_policy(ctx->repo)->repair == POLICY_REPAIR_AUTO;
+	if (repair && (rc = cli_reopen_write(ctx)))
+		return rc;
+	r = ctx->repo;
 	err_clear(&err);
 	if (audit_run(r, &ac.o, &res, &err) < 0) {
-		rc = cli_fail(&err);
-	} else {
-		if (ac.json)
-			cli_print_json(audit_result_json(r, &res));
-		else
-			print_text(r, &res);
-		for (size_t i = 0; i < res.nfindings; i++)
-			if ((ac.o.repair || repo_policy(r)->repair == POLICY_REPAIR_AUTO) &&
-			    !res.findings[i].repaired &&
-			    res.findings[i].state != AUDIT_UNAVAILABLE &&
-			    res.findings[i].state != AUDIT_UNEXPECTED)
-				cli_errorf("LOSS: %s v%d '%s' in location '%s' could not be"
-					   " repaired: %s", res.findings[i].object,
-					   res.findings[i].version, res.findings[i].path,
-					   location_name(repo_location(r, res.findings[i].loc)),
-					   res.findings[i].why ? res.findings[i].why : "?");
-		rc = exit_code(&res);
-		if (res.nfindings && ac.notify && notify(&ac, r, &res) < 0)
-			rc = CLI_EXIT_FAILED;
+		audit_result_release(&res);   /* it may hold partial results */
+		return cli_fail(&err);
 	}
+	if (ctx->json)
+		cli_print_json(audit_result_json(r, &res));
+	else
+		print_text(r, &res);
+	for (size_t i = 0; i < res.nfindings; i++)
+		if (repair && !res.findings[i].repaired &&
+		    res.findings[i].state != AUDIT_UNAVAILABLE &&
+		    res.findings[i].state != AUDIT_UNEXPECTED)
+			cli_errorf("LOSS: %s v%d '%s' in location '%s' could not be"
+				   " repaired: %s", res.findings[i].object,
+				   res.findings[i].version, res.findings[i].path,
+				   location_name(repo_location(r, res.findings[i].loc)),
+				   res.findings[i].why ? res.findings[i].why : "?");
+	rc = exit_code(&res);
+	if (res.nfindings && ac.notify && notify(&ac, r, &res) < 0)
+		rc = CLI_EXIT_FAILED;
 	audit_result_release(&res);
-	repo_close(r);
 	return rc;
 }

@@ -2,7 +2,6 @@
  * cli/cmd_bag.c - `custos bag SRC_DIR`: make a BagIt 1.0 bag, in place or
  * as a copy at --dest (the source untouched).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +30,34 @@ const char cmd_bag_usage[] =
 	"Symlinks, special files and names that are not UTF-8 are refused before\n"
 	"anything is written. exit: 0 done, 2 usage error, 1 bad source, 3 I/O error\n";
 
-int cmd_bag(int argc, char **argv)
+struct bag_args {
+	struct bagmake_opts o;
+	struct bag_tag *info;      /* room for every --info */
+};
+
+static int bag_option(void *arg, int opt, char *value)
+{
+	struct bag_args *a = arg;
+	struct custos_err err;
+
+	switch (opt) {
+	case 'd':
+		a->o.dest = value;
+		return 0;
+	case 'a':
+		err_clear(&err);
+		return digest_mask_parse(&a->o.algs, value, &err) < 0 ? cli_fail(&err) : 0;
+	case 'i':
+		if (cli_parse_info(&a->info[a->o.ninfo], value) < 0)
+			return CLI_EXIT_USAGE;
+		a->o.ninfo++;
+		return 0;
+	default:
+		return cli_parse_jobs(&a->o.jobs, value) < 0 ? CLI_EXIT_USAGE : 0;
+	}
+}
+
+int cmd_bag(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "dest", required_argument, NULL, 'd' },
@@ -40,54 +66,31 @@ int cmd_bag(int argc, char **argv)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct bagmake_opts o = { 0 };
+	struct bag_args a = { .info = calloc((size_t)argc, sizeof(*a.info)) };
 	struct bagmake_result res = { 0 };
-	struct bag_tag *info = calloc((size_t)argc, sizeof(*info));
 	struct custos_err err;
-	int c, rc = CLI_EXIT_USAGE;
+	int rc;
 
-	if (!info)
+	if (!a.info)
 		return CLI_EXIT_FAILED;
 	err_clear(&err);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "j:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd': o.dest = optarg; break;
-		case 'a':
-			if (digest_mask_parse(&o.algs, optarg, &err) < 0) {
-				rc = cli_fail(&err);
-				goto out;
-			}
-			break;
-		case 'i':
-			if (cli_parse_info(&info[o.ninfo], optarg) < 0)
-				goto out;
-			o.ninfo++;
-			break;
-		case 'j':
-			if (cli_parse_jobs(&o.jobs, optarg) < 0)
-				goto out;
-			break;
-		default:
-			rc = cli_usage_error(cmd_bag_usage, "bad option");
-			goto out;
-		}
-	}
+	if ((rc = cli_parse(ctx, argc, argv, "j:", longopts, bag_option, &a)))
+		goto out;
 	if (optind != argc - 1) {
 		rc = cli_usage_error(cmd_bag_usage, "bag takes exactly one SRC_DIR");
 		goto out;
 	}
-	o.src = argv[optind];
-	o.info = info;
-	if (bag_make(&o, &res, &err) < 0) {
+	a.o.src = argv[optind];
+	a.o.info = a.info;
+	if (bag_make(&a.o, &res, &err) < 0) {
 		rc = cli_fail(&err);
 		goto out;
 	}
-	printf("%s: bagged %llu %s, %llu bytes\n", o.dest ? o.dest : o.src,
+	printf("%s: bagged %llu %s, %llu bytes\n", a.o.dest ? a.o.dest : a.o.src,
 	       (unsigned long long)res.files, cli_plural(res.files, "file", "files"),
 	       (unsigned long long)res.bytes);
 	rc = CLI_EXIT_OK;
 out:
-	free(info);
+	free(a.info);
 	return rc;
 }

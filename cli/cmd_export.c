@@ -3,7 +3,6 @@
  * version, as a directory or a zip / tar / tar.gz, for a partner or for
  * access. Only a copy that matches the catalog is exported.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,48 +37,54 @@ static enum export_format guess(const char *dest)
 	return EXPORT_DIR;
 }
 
-int cmd_export(int argc, char **argv)
+struct export_args {
+	const char *format;
+	long version;              /* 0: the latest */
+};
+
+static int export_option(void *arg, int opt, char *value)
+{
+	struct export_args *a = arg;
+	char *end;
+
+	if (opt == 'f') {
+		a->format = value;
+		return 0;
+	}
+	a->version = strtol(value, &end, 10);
+	if (*end || a->version < 1 || a->version > 1000000)
+		return cli_usage_error(cmd_export_usage,
+				       "--version takes a version number, not '%s'", value);
+	return 0;
+}
+
+int cmd_export(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "version", required_argument, NULL, 'v' },
 		{ "format", required_argument, NULL, 'f' },
-		{ "repo", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *repo = NULL, *format = NULL, *from = NULL;
+	struct export_args a = { 0 };
+	const char *from = NULL;
 	enum export_format fmt;
 	struct custos_err err;
-	struct repo *r;
-	long version = 0;
-	int c, rc;
-	char *end;
+	int rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'v':
-			version = strtol(optarg, &end, 10);
-			if (*end || version < 1 || version > 1000000)
-				return cli_usage_error(cmd_export_usage,
-						       "--version takes a version number, not '%s'", optarg);
-			break;
-		case 'f': format = optarg; break;
-		case 'r': repo = optarg; break;
-		default: return cli_usage_error(cmd_export_usage, "bad option");
-		}
-	}
+	if ((rc = cli_parse(ctx, argc, argv, NULL, longopts, export_option, &a)))
+		return rc;
 	if (optind != argc - 2)
 		return cli_usage_error(cmd_export_usage, "export takes ID and DEST");
 	fmt = guess(argv[optind + 1]);
-	if (format && export_format_parse(&fmt, format) < 0)
-		return cli_usage_error(cmd_export_usage, "unknown --format '%s'", format);
-	if ((rc = cli_open_repo(&r, repo, 1)))
+	if (a.format && export_format_parse(&fmt, a.format) < 0)
+		return cli_usage_error(cmd_export_usage, "unknown --format '%s'", a.format);
+	if ((rc = cli_open(ctx)))
 		return rc;
 	err_clear(&err);
-	rc = repo_export(r, argv[optind], (int)version, argv[optind + 1], fmt, &from, &err);
-	if (rc == 0)
-		printf("exported %s to '%s' (from location '%s')\n", argv[optind],
-		       argv[optind + 1], from);
-	repo_close(r);
-	return rc < 0 ? cli_fail(&err) : CLI_EXIT_OK;
+	if (repo_export(ctx->repo, argv[optind], (int)a.version, argv[optind + 1], fmt,
+			&from, &err) < 0)
+		return cli_fail(&err);
+	printf("exported %s to '%s' (from location '%s')\n", argv[optind],
+	       argv[optind + 1], from);
+	return CLI_EXIT_OK;
 }

@@ -356,9 +356,9 @@ static int run_all(struct run *run, char **paths, int npaths)
 	return run->failed ? CLI_EXIT_FAILED : CLI_EXIT_OK;
 }
 
-int cmd_identify(int argc, char **argv)
+int cmd_identify(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct opts o = { 0 };
+	struct opts o = { .json = ctx->json };   /* --json before the command */
 	struct fmt_identifier *id = NULL;
 	struct run *run = NULL;
 	struct custos_err err;

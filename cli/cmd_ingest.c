@@ -4,7 +4,6 @@
  * version of it). Invalid bags and missing required fields are refused
  * with every problem named and nothing stored (exit 1).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +17,7 @@
 
 const char cmd_ingest_usage[] =
 	"usage: custos ingest SRC... [--id ID] [--info KEY=VALUE]... "
-	"[--profile PROFILE.json] [--json] [--jobs N] [-r REPO]\n"
+	"[--profile PROFILE.json] [--json] [-q] [--jobs N] [-r REPO]\n"
 	"\n"
 	"Deposit each SRC (a directory, a file, a zip/tar archive, or a bag as a\n"
 	"directory or serialized) as an object: a BagIt 1.0 bag in every storage\n"
@@ -26,52 +25,52 @@ const char cmd_ingest_usage[] =
 	"against the policy's deposit profile and --profile); the policy's\n"
 	"required bag-info fields must be present (--info for non-bags). The\n"
 	"source is never modified. With --id ID an existing object gets a new\n"
-	"version (earlier versions stay as they were).\n"
+	"version (earlier versions stay as they were). -q/--quiet: no progress bar.\n"
 	"\n"
 	"exit: 0 stored, 1 refused, 2 usage error, 3 could not finish\n";
 
 struct ingest_cli {
 	struct ingest_opts o;
-	int json;
+	struct bag_tag *info;      /* room for every --info */
+	int json, quiet;
 	json_t *out;
 };
 
-static int parse(struct ingest_cli *ic, int argc, char **argv,
-		 struct bag_tag *info, const char **repo)
+static int ingest_option(void *arg, int opt, char *value)
+{
+	struct ingest_cli *ic = arg;
+
+	switch (opt) {
+	case 'i': ic->o.id = value; break;
+	case 'p': ic->o.profile = value; break;
+	case 'j':
+		if (cli_parse_jobs(&ic->o.jobs, value) < 0)
+			return CLI_EXIT_USAGE;
+		break;
+	case 'I':
+		if (cli_parse_info(&ic->info[ic->o.ninfo], value) < 0)
+			return CLI_EXIT_USAGE;
+		ic->o.ninfo++;
+		break;
+	}
+	return 0;
+}
+
+static int parse(struct cli_ctx *ctx, struct ingest_cli *ic, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "id", required_argument, NULL, 'i' },
 		{ "info", required_argument, NULL, 'I' },
 		{ "profile", required_argument, NULL, 'p' },
-		{ "json", no_argument, NULL, 'J' },
 		{ "jobs", required_argument, NULL, 'j' },
-		{ "repo", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:j:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'i': ic->o.id = optarg; break;
-		case 'p': ic->o.profile = optarg; break;
-		case 'J': ic->json = 1; break;
-		case 'r': *repo = optarg; break;
-		case 'j':
-			if (cli_parse_jobs(&ic->o.jobs, optarg) < 0)
-				return -1;
-			break;
-		case 'I':
-			if (cli_parse_info(&info[ic->o.ninfo], optarg) < 0)
-				return -1;
-			ic->o.ninfo++;
-			break;
-		default:
-			cli_usage_error(cmd_ingest_usage, "bad option");
-			return -1;
-		}
-	}
-	ic->o.info = info;
+	if (cli_parse(ctx, argc, argv, "j:", longopts, ingest_option, ic))
+		return -1;
+	ic->o.info = ic->info;
+	ic->json = ctx->json;
+	ic->quiet = ctx->quiet;
 	if (optind >= argc) {
 		cli_usage_error(cmd_ingest_usage, "ingest needs at least one SRC");
 		return -1;
@@ -91,7 +90,8 @@ static int one(struct ingest_cli *ic, struct repo *r, const char *src)
 	int rc;
 
 	struct progress prog = { 0 };
-	struct progress_display *bar = progress_display_start(&prog, "ingesting", ic->json);
+	struct progress_display *bar = progress_display_start(&prog, "ingesting",
+								ic->json || ic->quiet);
 
 	err_clear(&err);
 	ic->o.progress = &prog;
@@ -137,23 +137,20 @@ static int one(struct ingest_cli *ic, struct repo *r, const char *src)
 	return err.code == CUSTOS_EUSAGE ? CLI_EXIT_USAGE : CLI_EXIT_FAILED;
 }
 
-int cmd_ingest(int argc, char **argv)
+int cmd_ingest(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct ingest_cli ic = { 0 };
-	struct bag_tag *info = calloc((size_t)argc + 1, sizeof(*info));
-	const char *repo = NULL;
-	struct repo *r = NULL;
+	struct ingest_cli ic = { .info = calloc((size_t)argc + 1, sizeof(*ic.info)) };
 	int rc = CLI_EXIT_USAGE, worst = CLI_EXIT_OK;
 
-	if (!info)
+	if (!ic.info)
 		return CLI_EXIT_FAILED;
-	if (parse(&ic, argc, argv, info, &repo) < 0)
+	if (parse(ctx, &ic, argc, argv) < 0)
 		goto out;
-	if ((rc = cli_open_repo(&r, repo, 1)))
+	if ((rc = cli_open(ctx)))
 		goto out;
 	ic.out = json_array();
 	for (int i = optind; i < argc; i++) {
-		int one_rc = one(&ic, r, argv[i]);
+		int one_rc = one(&ic, ctx->repo, argv[i]);
 
 		if (one_rc > worst)
 			worst = one_rc;
@@ -164,7 +161,6 @@ int cmd_ingest(int argc, char **argv)
 		json_decref(ic.out);
 	rc = worst;
 out:
-	repo_close(r);
-	free(info);
+	free(ic.info);
 	return rc;
 }

@@ -2,7 +2,6 @@
  * cli/cmd_init.c - `custos init PATH [--policy FILE]`: create a repository
  * that runs under a written policy (a copy is kept in the repository).
  */
-#include <getopt.h>
 #include <stdio.h>
 
 #include "cli/cli.h"
@@ -18,7 +17,7 @@ const char cmd_init_usage[] =
 	"repository as policy.ini; its storage locations are created. Every later\n"
 	"change of policy.ini is recorded as a PREMIS policy assignment.\n";
 
-int cmd_init(int argc, char **argv)
+int cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, 'p' },
@@ -29,12 +28,8 @@ int cmd_init(int argc, char **argv)
 	struct repo *r;
 	int c;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (c != 'p')
-			return cli_usage_error(cmd_init_usage, "bad option");
-		policy = optarg;
-	}
+	if ((c = cli_parse(ctx, argc, argv, NULL, longopts, cli_keep_value, &policy)))
+		return c;
 	if (optind != argc - 1)
 		return cli_usage_error(cmd_init_usage, "init takes exactly one PATH");
 	err_clear(&err);

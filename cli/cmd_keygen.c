@@ -2,7 +2,6 @@
  * cli/cmd_keygen.c - `custos keygen --out PREFIX`: an Ed25519 key pair
  * for signing reports (PREFIX.pem private, mode 0600; PREFIX.pub public).
  */
-#include <getopt.h>
 #include <stdio.h>
 
 #include "audit/report/sign.h"
@@ -19,7 +18,7 @@ const char cmd_keygen_usage[] =
 	"made with: openssl genpkey -algorithm ed25519 -out PREFIX.pem &&\n"
 	"openssl pkey -in PREFIX.pem -pubout -out PREFIX.pub\n";
 
-int cmd_keygen(int argc, char **argv)
+int cmd_keygen(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "out", required_argument, NULL, 'o' },
@@ -27,14 +26,10 @@ int cmd_keygen(int argc, char **argv)
 	};
 	const char *out = NULL;
 	struct custos_err err;
-	int c;
+	int rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (c != 'o')
-			return cli_usage_error(cmd_keygen_usage, "bad option");
-		out = optarg;
-	}
+	if ((rc = cli_parse(ctx, argc, argv, NULL, longopts, cli_keep_value, &out)))
+		return rc;
 	if (!out || optind != argc)
 		return cli_usage_error(cmd_keygen_usage, "keygen takes --out PREFIX only");
 	err_clear(&err);

@@ -1,16 +1,16 @@
 /*
  * cli/cmd_log.c - `custos log`: the PREMIS event log; `custos log verify`
- * recomputes its hash chain and names the first broken event.
+ * recomputes its hash chain and names the first broken event. `log prove`
+ * and `log consistency` are in cli/cmd_log_prove.c, cmd_log_consistency.c.
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/exit.h"
+#include "preserve/catalog/catalog_listing.h"
 #include "preserve/repo/repo.h"
 
 const char cmd_log_usage[] =
@@ -26,23 +26,17 @@ const char cmd_log_usage[] =
 	"(uuid or number) in the Merkle tree over the log; 'consistency DIR'\n"
 	"proves the log only grew since the earlier report in DIR.\n";
 
-static int row(void *arg, int n, const char *const *v, const char *const *names)
+static int row(void *arg, const struct catalog_event_row *e)
 {
-	json_t *arr = arg;
+	json_t *arr = arg, *rec = json_loads(e->record, 0, NULL);
 
-	(void)names;
-	if (n != 2 || !v[1])
-		return 0;
 	if (arr) {
-		json_t *rec = json_loads(v[1], 0, NULL);
-
 		if (rec) {
-			json_object_set_new(rec, "hash", json_string(v[0]));
+			json_object_set_new(rec, "hash", json_string(e->hash));
 			json_array_append_new(arr, rec);
 		}
 		return 0;
 	}
-	json_t *rec = json_loads(v[1], 0, NULL);
 	const char *type = json_string_value(json_object_get(rec, "type"));
 	const char *out = json_string_value(json_object_get(rec, "outcome"));
 	const char *obj = json_string_value(json_object_get(rec, "object"));
@@ -74,64 +68,59 @@ static int verify(struct repo *r)
 	return CLI_EXIT_OK;
 }
 
-int cmd_log(int argc, char **argv)
+struct log_args {
+	const char *object, *since;
+};
+
+static int log_option(void *arg, int opt, char *value)
+{
+	struct log_args *a = arg;
+
+	if (opt == 'o')
+		a->object = value;
+	else
+		a->since = value;
+	return 0;
+}
+
+int cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "object", required_argument, NULL, 'o' },
 		{ "since", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "repo", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *repo = NULL, *object = NULL, *since = NULL;
-	const char *params[2];
+	struct log_args a = { 0 };
 	struct custos_err err;
-	struct repo *r;
 	json_t *arr = NULL;
-	int c, rc, json = 0, do_verify = 0;
+	int rc, do_verify = 0;
 
 	for (int i = 1; i < argc; i++) {            /* subcommands with their own options */
 		if (!strcmp(argv[i], "prove"))
-			return report_cmd_log_prove(argc, argv);
+			return cmd_log_prove(ctx, argc, argv);
 		if (!strcmp(argv[i], "consistency"))
-			return report_cmd_log_consistency(argc, argv);
+			return cmd_log_consistency(ctx, argc, argv);
 	}
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o': object = optarg; break;
-		case 's': since = optarg; break;
-		case 'J': json = 1; break;
-		case 'r': repo = optarg; break;
-		default: return cli_usage_error(cmd_log_usage, "bad option");
-		}
-	}
+	if ((rc = cli_parse(ctx, argc, argv, NULL, longopts, log_option, &a)))
+		return rc;
 	if (optind < argc && !strcmp(argv[optind], "verify")) {
 		do_verify = 1;
 		optind++;
 	}
 	if (optind != argc)
 		return cli_usage_error(cmd_log_usage, "unexpected argument '%s'", argv[optind]);
-	if ((rc = cli_open_repo(&r, repo, 0)))
+	if ((rc = cli_open(ctx)))
 		return rc;
-	if (do_verify) {
-		rc = verify(r);
-		repo_close(r);
-		return rc;
-	}
-	params[0] = object;
-	params[1] = since;
-	arr = json ? json_array() : NULL;
+	if (do_verify)
+		return verify(ctx->repo);
+	arr = ctx->json ? json_array() : NULL;
 	err_clear(&err);
-	rc = catalog_query(repo_catalog(r), "SELECT hash, record FROM events WHERE"
-			   " (?1 IS NULL OR object = ?1) AND (?2 IS NULL OR datetime >= ?2)"
-			   " ORDER BY id", params, 2, row, arr, &err);
-	repo_close(r);
-	if (rc < 0) {
+	if (catalog_list_events(repo_catalog(ctx->repo), a.object, a.since, row, arr,
+				&err) < 0) {
 		json_decref(arr);
 		return cli_fail(&err);
 	}
-	if (json)
+	if (ctx->json)
 		cli_print_json(json_pack("{s:o}", "events", arr));
 	return CLI_EXIT_OK;
 }

@@ -43,8 +43,9 @@ static int policy_check(const char *path)
 	return rc;
 }
 
-int cmd_policy(int argc, char **argv)
+int cmd_policy(struct cli_ctx *ctx, int argc, char **argv)
 {
+	(void)ctx;                 /* no options, no repository */
 	if (argc < 2)
 		return cli_usage_error(cmd_policy_usage, "policy needs a "
 				       "subcommand: check");

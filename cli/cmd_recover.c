@@ -2,7 +2,6 @@
  * cli/cmd_recover.c - `custos recover`: finish or roll back interrupted
  * ingests and replications (every writing command also does this first).
  */
-#include <getopt.h>
 #include <stdio.h>
 
 #include "cli/cli.h"
@@ -17,27 +16,16 @@ const char cmd_recover_usage[] =
 	"registered are removed from every location; registered versions get\n"
 	"their missing copies. Each step is recorded in the event log.\n";
 
-int cmd_recover(int argc, char **argv)
+int cmd_recover(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "repo", required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *repo = NULL;
-	struct repo *r;
-	int c;
+	int rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:", longopts, NULL)) != -1) {
-		if (c != 'r')
-			return cli_usage_error(cmd_recover_usage, "bad option");
-		repo = optarg;
-	}
+	if ((rc = cli_parse(ctx, argc, argv, NULL, NULL, NULL, NULL)))
+		return rc;
 	if (optind != argc)
 		return cli_usage_error(cmd_recover_usage, "recover takes no arguments");
-	if ((c = cli_open_repo(&r, repo, 1)))   /* opening recovers */
-		return c;
-	printf("repository '%s' is consistent\n", repo_root(r));
-	repo_close(r);
+	if ((rc = cli_open(ctx)))   /* opening for writing recovers */
+		return rc;
+	printf("repository '%s' is consistent\n", repo_root(ctx->repo));
 	return CLI_EXIT_OK;
 }

@@ -1,8 +1,8 @@
 /*
  * cli/cmd_report.c - `custos report`: write the evidence report folder,
  * verify one (`report verify`), and the Merkle proofs over the event log
- * (`report prove EVENT`, `report consistency OLD_REPORT_DIR`; the same
- * entries serve `custos log prove` / `custos log consistency`).
+ * (`report prove EVENT`, `report consistency OLD_REPORT_DIR`, which run
+ * the proofs of `custos log prove` / `custos log consistency`).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -13,7 +13,6 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/exit.h"
-#include "preserve/repo/repo.h"
 
 const char cmd_report_usage[] =
 	"usage: custos report --out DIR [--sign KEY.pem] [--since DATE]\n"
@@ -40,7 +39,7 @@ const char cmd_report_usage[] =
 	"since the earlier report DIR (exit 1 if it was rewritten).\n";
 
 struct report_args {
-	const char *repo, *out, *sign, *since, *pubkey, *tsa_ca;
+	const char *out, *sign, *since, *pubkey, *tsa_ca;
 	int tsq;
 	char since_buf[32];
 };
@@ -64,21 +63,18 @@ static int parse_since(struct report_args *a, const char *s)
 	return 0;
 }
 
-static int do_write(const struct report_args *a)
+static int do_write(struct cli_ctx *ctx, const struct report_args *a)
 {
 	struct report_options o = { .out = a->out, .sign_key = a->sign, .since = a->since,
 				    .timestamp_request = a->tsq };
 	struct custos_err err;
 	json_t *rep;
-	struct repo *r;
 	int rc;
 
-	if ((rc = cli_open_repo(&r, a->repo, 0)))
+	if ((rc = cli_open(ctx)))
 		return rc;
 	err_clear(&err);
-	rc = report_write(r, &o, &rep, &err);
-	repo_close(r);
-	if (rc < 0)
+	if (report_write(ctx->repo, &o, &rep, &err) < 0)
 		return cli_fail(&err);
 	printf("%lld objects, %lld files; %.2f%% of file copies verified within the policy"
 	       " interval; %zu findings in the period\n",
@@ -112,7 +108,7 @@ static int report_has_token(const char *dir)
 	       access(p, F_OK) == 0;
 }
 
-static int do_verify(const char *dir, const char *pubkey, const char *tsa_ca)
+int cli_report_verify(const char *dir, const char *pubkey, const char *tsa_ca)
 {
 	struct custos_err err;
 	size_t problems;
@@ -132,27 +128,25 @@ static int do_verify(const char *dir, const char *pubkey, const char *tsa_ca)
 	return CLI_EXIT_OK;
 }
 
-static int do_prove(const char *repo, const char *event, const char *dir, const char *pubkey)
+static int report_option(void *arg, int opt, char *value)
 {
-	struct custos_err err;
-	struct repo *r;
-	bool ok = false;
-	int rc;
+	struct report_args *a = arg;
 
-	if (dir && pubkey && (rc = do_verify(dir, pubkey, NULL)) != CLI_EXIT_OK)
-		return rc;
-	if ((rc = cli_open_repo(&r, repo, 0)))
-		return rc;
-	err_clear(&err);
-	rc = event ? report_log_prove(r, event, stdout, &ok, &err) :
-		     report_log_consistency(r, dir, stdout, &ok, &err);
-	repo_close(r);
-	if (rc < 0)
-		return cli_fail(&err);
-	return ok ? CLI_EXIT_OK : CLI_EXIT_FINDINGS;
+	switch (opt) {
+	case 'o': a->out = value; break;
+	case 'k': a->sign = value; break;
+	case 's':
+		if (parse_since(a, value) < 0)
+			return cli_usage_error(cmd_report_usage, "bad --since '%s'", value);
+		break;
+	case 'p': a->pubkey = value; break;
+	case 't': a->tsq = 1; break;
+	case 'c': a->tsa_ca = value; break;
+	}
+	return 0;
 }
 
-static int parse(struct report_args *a, int argc, char **argv)
+static int parse(struct cli_ctx *ctx, struct report_args *a, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "out", required_argument, NULL, 'o' },
@@ -161,28 +155,10 @@ static int parse(struct report_args *a, int argc, char **argv)
 		{ "pubkey", required_argument, NULL, 'p' },
 		{ "timestamp-request", no_argument, NULL, 't' },
 		{ "tsa-ca", required_argument, NULL, 'c' },
-		{ "repo", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o': a->out = optarg; break;
-		case 'k': a->sign = optarg; break;
-		case 's':
-			if (parse_since(a, optarg) < 0)
-				return cli_usage_error(cmd_report_usage, "bad --since '%s'", optarg);
-			break;
-		case 'p': a->pubkey = optarg; break;
-		case 't': a->tsq = 1; break;
-		case 'c': a->tsa_ca = optarg; break;
-		case 'r': a->repo = optarg; break;
-		default: return cli_usage_error(cmd_report_usage, "bad option");
-		}
-	}
-	return 0;
+	return cli_parse(ctx, argc, argv, NULL, longopts, report_option, a);
 }
 
 /* One positional argument after the subcommand word, or a usage error. */
@@ -195,18 +171,18 @@ static const char *one_arg(int argc, char **argv, const char *what)
 	return argv[optind + 1];
 }
 
-int cmd_report(int argc, char **argv)
+int cmd_report(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct report_args a = { 0 };
 	const char *sub, *arg;
 	int rc;
 
-	if ((rc = parse(&a, argc, argv)))
+	if ((rc = parse(ctx, &a, argc, argv)))
 		return rc;
 	if (optind == argc) {
 		if (!a.out)
 			return cli_usage_error(cmd_report_usage, "--out DIR is required");
-		return do_write(&a);
+		return do_write(ctx, &a);
 	}
 	sub = argv[optind];
 	if (!strcmp(sub, "verify")) {
@@ -214,23 +190,13 @@ int cmd_report(int argc, char **argv)
 			return CLI_EXIT_USAGE;
 		if (!a.pubkey)
 			return cli_usage_error(cmd_report_usage, "verify needs --pubkey KEY.pub");
-		return do_verify(arg, a.pubkey, a.tsa_ca);
+		return cli_report_verify(arg, a.pubkey, a.tsa_ca);
 	}
 	if (!strcmp(sub, "prove") || !strcmp(sub, "consistency")) {
 		if (!(arg = one_arg(argc, argv, sub[0] == 'p' ? "EVENT" : "report folder")))
 			return CLI_EXIT_USAGE;
-		return sub[0] == 'p' ? do_prove(a.repo, arg, NULL, NULL) :
-				       do_prove(a.repo, NULL, arg, a.pubkey);
+		return sub[0] == 'p' ? cli_log_prove(ctx, arg) :
+				       cli_log_consistency(ctx, arg, a.pubkey);
 	}
 	return cli_usage_error(cmd_report_usage, "unexpected argument '%s'", sub);
-}
-
-int report_cmd_log_prove(int argc, char **argv)
-{
-	return cmd_report(argc, argv);
-}
-
-int report_cmd_log_consistency(int argc, char **argv)
-{
-	return cmd_report(argc, argv);
 }

@@ -3,7 +3,6 @@
  * serialized bag against RFC 8493 (and a BagIt profile), naming every
  * problem. Exit 0 valid, 1 invalid, 2 usage, 3 a file could not be read.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,7 +16,7 @@
 
 const char cmd_validate_usage[] =
 	"usage: custos validate BAG [--fast] [--completeness-only] "
-	"[--profile PROFILE.json] [--json] [--jobs N]\n"
+	"[--profile PROFILE.json] [--json] [-q] [--jobs N]\n"
 	"\n"
 	"Check a bag against RFC 8493 (BagIt 1.0; 0.93-0.97 as written). BAG is a\n"
 	"bag directory or a serialized bag (.zip, .tar, .tar.gz, .tgz) read in\n"
@@ -27,6 +26,7 @@ const char cmd_validate_usage[] =
 	"  --completeness-only  files against manifests, no digests\n"
 	"  --profile FILE       also check a BagIt profile (JSON, 1.4.0)\n"
 	"  --json               one JSON object on stdout (docs/cli.md)\n"
+	"  -q, --quiet          no progress bar\n"
 	"  --jobs N             files read in parallel (default: 8 per core, >= 16)\n"
 	"\n"
 	"exit: 0 valid, 1 invalid, 2 usage error, 3 a file could not be read\n";
@@ -86,61 +86,69 @@ static void print_text(const char *bag, const struct validate_result *res)
 		       cli_plural(res->problems.warnings, "warning", "warnings"));
 }
 
-int cmd_validate(int argc, char **argv)
+struct validate_args {
+	struct validate_opts opts;
+	const char *profile_path;
+};
+
+static int validate_option(void *arg, int opt, char *value)
+{
+	struct validate_args *a = arg;
+
+	switch (opt) {
+	case 'f': a->opts.mode = VALIDATE_FAST; break;
+	case 'c': a->opts.mode = VALIDATE_COMPLETENESS; break;
+	case 'p': a->profile_path = value; break;
+	case 'j':
+		if (cli_parse_jobs(&a->opts.jobs, value) < 0)
+			return CLI_EXIT_USAGE;
+		break;
+	}
+	return 0;
+}
+
+int cmd_validate(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "fast", no_argument, NULL, 'f' },
 		{ "completeness-only", no_argument, NULL, 'c' },
 		{ "profile", required_argument, NULL, 'p' },
-		{ "json", no_argument, NULL, 'J' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct validate_opts opts = { .mode = VALIDATE_FULL };
+	struct validate_args a = { .opts = { .mode = VALIDATE_FULL } };
+	struct validate_opts *opts = &a.opts;
 	struct validate_result res;
 	struct custos_err err;
 	struct bag_profile *profile = NULL;
-	const char *profile_path = NULL;
-	int json = 0, c, rc;
+	int rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "j:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'f': opts.mode = VALIDATE_FAST; break;
-		case 'c': opts.mode = VALIDATE_COMPLETENESS; break;
-		case 'p': profile_path = optarg; break;
-		case 'J': json = 1; break;
-		case 'j':
-			if (cli_parse_jobs(&opts.jobs, optarg) < 0)
-				return CLI_EXIT_USAGE;
-			break;
-		default:
-			return cli_usage_error(cmd_validate_usage, "bad option");
-		}
-	}
+	if ((rc = cli_parse(ctx, argc, argv, "j:", longopts, validate_option, &a)))
+		return rc;
 	if (optind != argc - 1)
 		return cli_usage_error(cmd_validate_usage,
 				       "validate takes exactly one BAG");
 	err_clear(&err);
-	if (profile_path) {
-		if (profile_load(&profile, profile_path, &err) < 0) {
+	if (a.profile_path) {
+		if (profile_load(&profile, a.profile_path, &err) < 0) {
 			cli_errorf("%s", err.msg);
 			return CLI_EXIT_USAGE;   /* a configuration error */
 		}
-		opts.facts_hook = check_profile;
-		opts.facts_arg = profile;
+		opts->facts_hook = check_profile;
+		opts->facts_arg = profile;
 	}
 	struct progress prog = { 0 };
-	struct progress_display *bar = progress_display_start(&prog, "validating", json);
+	struct progress_display *bar = progress_display_start(&prog, "validating",
+							      ctx->json || ctx->quiet);
 
-	opts.progress = &prog;
-	rc = bag_validate(argv[optind], &opts, &res, &err);
+	opts->progress = &prog;
+	rc = bag_validate(argv[optind], opts, &res, &err);
 	progress_display_stop(bar);
 	if (rc < 0) {
 		profile_free(profile);
 		return cli_fail(&err);
 	}
-	if (json)
+	if (ctx->json)
 		print_json(argv[optind], profile ? profile_identifier(profile) : NULL,
 			   &res);
 	else

@@ -1,5 +1,6 @@
 /*
- * cli/main.c - `custos`: find the subcommand in the table and run it.
+ * cli/main.c - `custos`: the global options, then the subcommand from the
+ * table, run with a context (the repository it opened is closed here).
  * Only main() exits: after the command returns, stdout is flushed and a
  * failed write (full disk, closed pipe) turns success into exit 3.
  */
@@ -11,15 +12,19 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/exit.h"
+#include "preserve/repo/repo.h"
 
 static void print_overview(FILE *to)
 {
-	fprintf(to, "usage: custos [--version] [--help] COMMAND [ARGS]\n\n"
+	fprintf(to, "usage: custos [--version] [--help] [-r REPO] [--json] [-q] "
+		    "COMMAND [ARGS]\n\n"
 		    "commands:\n");
 	for (unsigned i = 0; i < custos_command_count; i++)
 		fprintf(to, "  %-10s %s\n", custos_commands[i].name,
 			custos_commands[i].summary);
-	fprintf(to, "\n'custos COMMAND --help' explains one command.\n"
+	fprintf(to, "\n-r REPO, --json and -q may also follow the command; a command\n"
+		    "refuses those it does not take.\n"
+		    "'custos COMMAND --help' explains one command.\n"
 		    "exit codes: 0 intact/valid, 1 findings, 2 usage or "
 		    "configuration error, 3 could not finish\n");
 }
@@ -37,9 +42,28 @@ static int finish(int rc)
 	return rc;
 }
 
+/* --help works for every command (before any "--"), and so does a lone
+ * --version; with more arguments --version may be an option of the
+ * command (export --version N). -1 when neither is asked for. */
+static int help_or_version(const struct command *cmd, int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(cmd->usage, stdout);
+			return finish(CLI_EXIT_OK);
+		}
+		if (!strcmp(argv[i], "--version") && argc == 2) {
+			printf("custos %s\n", CUSTOS_VERSION);
+			return finish(CLI_EXIT_OK);
+		}
+	}
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
-	const struct command *cmd;
+	struct cli_ctx ctx = { 0 };
+	int first = 1, rc;
 
 	if (argc < 2) {
 		print_overview(stderr);
@@ -47,8 +71,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
-		if (argc > 2 && (cmd = command_find(argv[2]))) {
-			fputs(cmd->usage, stdout);
+		if (argc > 2 && (ctx.cmd = command_find(argv[2]))) {
+			fputs(ctx.cmd->usage, stdout);
 			return finish(CLI_EXIT_OK);
 		}
 		print_overview(stdout);
@@ -58,24 +82,23 @@ int main(int argc, char **argv)
 		printf("custos %s\n", CUSTOS_VERSION);
 		return finish(CLI_EXIT_OK);
 	}
-	cmd = command_find(argv[1]);
-	if (!cmd) {
-		cli_errorf("'%s' is not a custos command; see 'custos --help'",
-			   argv[1]);
+	if ((rc = cli_parse_global(&ctx, argc, argv, &first)))
+		return rc;
+	if (first >= argc) {
+		print_overview(stderr);
 		return CLI_EXIT_USAGE;
 	}
-	/* --help works for every command (before any "--"), and so does a
-	 * lone --version; with more arguments --version may be an option
-	 * of the command (export --version N). */
-	for (int i = 2; i < argc && strcmp(argv[i], "--"); i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(cmd->usage, stdout);
-			return finish(CLI_EXIT_OK);
-		}
-		if (!strcmp(argv[i], "--version") && argc == 3) {
-			printf("custos %s\n", CUSTOS_VERSION);
-			return finish(CLI_EXIT_OK);
-		}
+	ctx.cmd = command_find(argv[first]);
+	if (!ctx.cmd) {
+		cli_errorf("'%s' is not a custos command; see 'custos --help'",
+			   argv[first]);
+		return CLI_EXIT_USAGE;
 	}
-	return finish(cmd->fn(argc - 1, argv + 1));
+	if ((rc = help_or_version(ctx.cmd, argc - first, argv + first)) >= 0)
+		return rc;
+	if ((rc = cli_check_global(&ctx)))
+		return rc;
+	rc = ctx.cmd->fn(&ctx, argc - first, argv + first);
+	repo_close(ctx.repo);
+	return finish(rc);
 }
