@@ -42,7 +42,7 @@ static int backend_for(const struct catalog_db_ops **out, const char *where,
 
 int catalog_dberr(struct catalog *c, const char *what, struct custos_err *err)
 {
-	switch (c->ops->fail(c->db)) {
+	switch (c->ops->failure(c->db)) {
 	case CATALOG_DB_FULL:
 		return err_set(err, CUSTOS_EIO, c->path,
 			       "catalog '%s': %s: the disk is full", c->path, what);

@@ -9,7 +9,7 @@
  * may repeat); a database that spells them otherwise ($1) rewrites them
  * when it prepares. Parameters count from 1, result columns from 0.
  * Functions returning int give 0 on success and -1 on failure; the
- * failure is then described by fail() and errmsg() on the connection.
+ * failure is then described by failure() and errmsg() on the connection.
  */
 #ifndef CUSTOS_PRESERVE_CATALOG_CATALOG_DB_INT_H
 #define CUSTOS_PRESERVE_CATALOG_CATALOG_DB_INT_H
@@ -38,7 +38,7 @@ struct catalog_db_ops {
 	int (*open)(struct catalog_db **out, const char *where, bool create,
 		    int busy_ms, struct custos_err *err);
 	void (*close)(struct catalog_db *db);                  /* NULL ok */
-	enum catalog_db_fail (*fail)(struct catalog_db *db);
+	enum catalog_db_fail (*failure)(struct catalog_db *db);
 	const char *(*errmsg)(struct catalog_db *db);
 
 	/* Run SQL without parameters or rows; may hold several statements. */

@@ -33,7 +33,7 @@ static void sq_close(struct catalog_db *db)
 	sqlite3_close(H(db));
 }
 
-static enum catalog_db_fail sq_fail(struct catalog_db *db)
+static enum catalog_db_fail sq_failure(struct catalog_db *db)
 {
 	int code = sqlite3_errcode(H(db));
 
@@ -219,7 +219,7 @@ const struct catalog_db_ops catalog_sqlite = {
 	.name = "sqlite",
 	.open = sq_open,
 	.close = sq_close,
-	.fail = sq_fail,
+	.failure = sq_failure,
 	.errmsg = sq_errmsg,
 	.exec = sq_exec,
 	.begin = sq_begin,
