@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void log_event(struct repo *r, const struct catalog_intent *it, const char *type,
-		      const char *outcome, const char *detail)
+static void log_event(struct repo *r, const struct catalog_intent *it,
+		      const char *type, const char *outcome, const char *detail)
 {
 	struct catalog_event e = { .type = type, .outcome = outcome, .detail = detail,
 				   .object = it->object, .version = it->version };
