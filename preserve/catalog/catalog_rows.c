@@ -315,7 +315,7 @@ int catalog_intent_remove(struct catalog *c, const char *txid,
 	return catalog_step_done(c, st, "removing an ingest intent", err);
 }
 
-/* Row ROW of the intents query into *IT; -1 when out of memory. */
+/* The current row of the intents query into *IT; -1 when out of memory. */
 static int intent_row(struct catalog *c, struct catalog_db_stmt *st,
 		      struct catalog_intent *it)
 {
