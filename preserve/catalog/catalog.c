@@ -65,12 +65,11 @@ void catalog_now(char out[32])
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-int catalog_exec(struct catalog *c, const char *sql, struct custos_err *err)
+/* A failed transaction or schema statement: the database's own words. */
+static int txerr(struct catalog *c, struct custos_err *err)
 {
-	if (c->ops->exec(c->db, sql) < 0)
-		return err_set(err, CUSTOS_EIO, c->path, "catalog '%s': %s", c->path,
-			       c->ops->errmsg(c->db));
-	return 0;
+	return err_set(err, CUSTOS_EIO, c->path, "catalog '%s': %s", c->path,
+		       c->ops->errmsg(c->db));
 }
 
 static int migrate(struct catalog *c, struct custos_err *err)
@@ -91,8 +90,7 @@ static int migrate(struct catalog *c, struct custos_err *err)
 	}
 	for (int v = have; v < want; v++) {
 		if (c->ops->schema_step(c->db, v + 1) < 0) {
-			err_set(err, CUSTOS_EIO, c->path, "catalog '%s': %s", c->path,
-				c->ops->errmsg(c->db));
+			txerr(c, err);
 			goto fail;
 		}
 	}
@@ -138,18 +136,12 @@ void catalog_close(struct catalog *c)
 
 int catalog_begin(struct catalog *c, struct custos_err *err)
 {
-	if (c->ops->begin(c->db) < 0)
-		return err_set(err, CUSTOS_EIO, c->path, "catalog '%s': %s", c->path,
-			       c->ops->errmsg(c->db));
-	return 0;
+	return c->ops->begin(c->db) < 0 ? txerr(c, err) : 0;
 }
 
 int catalog_commit(struct catalog *c, struct custos_err *err)
 {
-	if (c->ops->commit(c->db) < 0)
-		return err_set(err, CUSTOS_EIO, c->path, "catalog '%s': %s", c->path,
-			       c->ops->errmsg(c->db));
-	return 0;
+	return c->ops->commit(c->db) < 0 ? txerr(c, err) : 0;
 }
 
 void catalog_rollback(struct catalog *c)

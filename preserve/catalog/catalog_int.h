@@ -28,8 +28,6 @@ struct catalog {
 
 /* Describe the connection's last failure during WHAT in ERR; -1. */
 int catalog_dberr(struct catalog *c, const char *what, struct custos_err *err);
-/* Run SQL without parameters (ops->exec), or fail with its message. */
-int catalog_exec(struct catalog *c, const char *sql, struct custos_err *err);
 /* The cached statement ID (prepared from SQL on first use), reset. */
 int catalog_stmt(struct catalog *c, enum catalog_stmt_id id, const char *sql,
 		 struct catalog_db_stmt **out, struct custos_err *err);
