@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "core/strmap.h"
 
 int catalog_meta_set(struct catalog *c, const char *key, const char *value,
@@ -340,15 +341,8 @@ int catalog_intents(struct catalog *c, struct catalog_intent **out, size_t *n,
 			    " ORDER BY started", &st, err) < 0)
 		return -1;
 	while ((rc = catalog_step(c, st, "reading the ingest intents", err)) == 1) {
-		if (k == cap) {
-			size_t ncap = cap ? 2 * cap : 8;
-			struct catalog_intent *g = realloc(v, ncap * sizeof(*g));
-
-			if (!g)
-				break;
-			v = g;
-			cap = ncap;
-		}
+		if (ARRAY_GROW(v, k, cap, 8) < 0)
+			break;
 		memset(&v[k], 0, sizeof(v[k]));
 		if (intent_row(c, st, &v[k++]) < 0)
 			break;
