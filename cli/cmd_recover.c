@@ -37,6 +37,13 @@ int cmd_recover(int argc, char **argv)
 		return cli_usage_error(cmd_recover_usage, "recover takes no arguments");
 	if ((c = cli_open_repo(&r, repo, 1)))   /* opening recovers */
 		return c;
+	if (repo_unrecovered(r)) {
+		fprintf(stderr, "custos: %zu interrupted operation%s could not be finished "
+			"yet (see above); run 'custos recover' again once the cause is fixed\n",
+			repo_unrecovered(r), repo_unrecovered(r) == 1 ? "" : "s");
+		repo_close(r);
+		return CLI_EXIT_FAILED;
+	}
 	printf("repository '%s' is consistent\n", repo_root(r));
 	repo_close(r);
 	return CLI_EXIT_OK;

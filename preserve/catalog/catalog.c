@@ -259,6 +259,24 @@ int catalog_location_put(struct catalog *c, const struct catalog_location *l,
 	return catalog_step_done(c, st, "recording a location", err);
 }
 
+int catalog_location_in_use(struct catalog *c, int64_t id, bool *in_use,
+			    struct custos_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM copies WHERE location_id = ?1"
+			       " LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+		return catalog_sqlerr(c, "reading copies", err);
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return catalog_sqlerr(c, "reading copies", err);
+	*in_use = rc == SQLITE_ROW;
+	return 0;
+}
+
 int catalog_object_find(struct catalog *c, const char *ident, int64_t *id,
 			int *latest, struct custos_err *err)
 {
