@@ -76,6 +76,14 @@ static int compare(struct audit_copy *c, const struct catalog_audit_file *f,
 	return 0;
 }
 
+/* True if a file of SIZE bytes cannot be read at --rate within
+ * --budget-time: reading it would always overrun the budget. */
+static bool never_fits(const struct audit_ctx *a, uint64_t size)
+{
+	return a->o->rate && a->o->budget_seconds > 0 && a->deadline > 0 &&
+	       (double)size / (double)a->o->rate > (double)a->o->budget_seconds;
+}
+
 static int verify_one(void *ctx, size_t item, unsigned worker)
 {
 	struct audit_copy *c = ctx;
@@ -89,6 +97,19 @@ static int verify_one(void *ctx, size_t item, unsigned worker)
 	int rc;
 
 	(void)worker;
+	if (never_fits(a, f->size)) {
+		char why[200];
+
+		snprintf(why, sizeof(why), "%llu bytes at --rate %llu bytes/s take longer"
+			 " than the --budget-time of %lld s: never checked with this budget",
+			 (unsigned long long)f->size, (unsigned long long)a->o->rate,
+			 (long long)a->o->budget_seconds);
+		pthread_mutex_lock(&a->lock);
+		a->res->not_checked++;
+		pthread_mutex_unlock(&a->lock);
+		return audit_add_finding(a, c, f->path, AUDIT_NOT_CHECKED, NULL, NULL,
+					 why) < 0 ? -1 : 0;
+	}
 	if (a->deadline > 0 && audit_clock() > a->deadline) {
 		pthread_mutex_lock(&a->lock);
 		a->stop = true;
