@@ -370,7 +370,13 @@ int audit_copy_verify(struct audit_copy *c, struct custos_err *err)
 	there = location_exists(c->l, c->vpath, &why);
 	if (there == 0 && c->nfiles && looks_unmounted(c, &why))
 		return unavailable(c, &why) < 0 ? err_nomem(err) : 0;
-	if (there < 0 || (there == 1 && location_list_collect(c->l, c->vpath, &ls, &why) < 0)) {
+	if (there == 1 && location_list_collect(c->l, c->vpath, &ls, &why) < 0)
+		there = -1;
+	/* a symlink in place of the version (or on its way): nothing is read
+	 * through it, its files are findings, and repair refuses it */
+	if (there < 0 && why.code == CUSTOS_EFORMAT)
+		location_listing_release(&ls);
+	else if (there < 0) {
 		if (why.code == CUSTOS_ENOMEM)
 			return err_nomem(err);
 		return unavailable(c, &why) < 0 ? err_nomem(err) : 0;

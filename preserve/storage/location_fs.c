@@ -114,6 +114,8 @@ static int remove_beneath(int rootfd, const char *relpath,
 		return rc;
 	}
 	rc = fio_remove_tree_at(pfd, base, relpath, err);
+	if (rc == 0 && fsync(pfd) < 0 && errno != EINVAL)
+		rc = err_sys(err, relpath, "cannot sync after removing '%s'", relpath);
 	close(pfd);
 	while (rc == 0 && (slash = strrchr(p, '/'))) {
 		*slash = '\0';                   /* p: the parent */
@@ -127,9 +129,6 @@ static int remove_beneath(int rootfd, const char *relpath,
 		close(pfd);
 	}
 	free(p);
-	if (rc == 0)
-		rc = fsync(rootfd) < 0 && errno != EINVAL ?
-		     err_sys(err, relpath, "cannot sync after removing '%s'", relpath) : 0;
 	return rc;
 }
 
@@ -527,8 +526,11 @@ static int fs_discard_stage(struct location *l, const char *txid,
 	int rootfd, rc = 0;
 
 	rootfd = open(fl->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0 && errno == ENOENT)
+		return 0;                    /* no root: no stage either */
 	if (rootfd < 0)
-		return errno == ENOENT ? 0 : root_fd(l, err);
+		return err_sys(err, fl->root, "storage location '%s' is unavailable: '%s'",
+			       l->name, fl->root);
 	if (read_owner(rootfd, txid, dest, sizeof(dest), &placed) == 0 &&
 	    location_path_ok(dest) && placed_here(rootfd, dest, &placed))
 		rc = remove_beneath(rootfd, dest, err);   /* placed, never kept */

@@ -116,6 +116,14 @@ cmp -s "$SCRATCH/outside.before" "$SCRATCH/outside.after" && ok || bad "repair w
 [ -z "$(find "$S/.custos-quarantine" -samefile "$SCRATCH/outside/a.txt" 2>/dev/null)" ] && ok || bad "a file from outside was linked into quarantine"
 [ "$(cat "$SCRATCH/outside/a.txt")" = outside ] && ok || bad "the outside file changed"
 rm "$S/linked/v1/data" && mv "$SCRATCH/linked-data" "$S/linked/v1/data"
+# the whole version directory a symlink: findings, nothing written outside
+mv "$S/linked/v1" "$SCRATCH/linked-v1" && ln -s "$SCRATCH/outside" "$S/linked/v1"
+check_rc 1 "audit --repair through a symlinked v1/" -- "$CUSTOS" audit -r "$R" --id linked --repair
+cat "$SCRATCH/out" "$SCRATCH/err" >"$SCRATCH/both"
+check_grep "secondary linked v1 data/a.txt: missing.*symlink" "$SCRATCH/both" "a symlinked version is a finding naming the symlink"
+sum_tree "$SCRATCH/outside" >"$SCRATCH/outside.after"
+cmp -s "$SCRATCH/outside.before" "$SCRATCH/outside.after" && ok || bad "repair wrote through the symlinked version"
+rm "$S/linked/v1" && mv "$SCRATCH/linked-v1" "$S/linked/v1"
 check_rc 0 "audit after the symlink is gone" -- "$CUSTOS" audit -r "$R" --id linked
 
 # 4. one full location: what recover cannot finish is left for later,
