@@ -26,6 +26,14 @@ int cmd_recover(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(cmd_recover_usage, "recover takes no arguments");
 	if ((rc = cli_open(ctx)))   /* opening for writing recovers */
 		return rc;
+	if (repo_unrecovered(ctx->repo)) {
+		size_t left = repo_unrecovered(ctx->repo);
+
+		fprintf(stderr, "custos: %zu interrupted operation%s could not be finished "
+			"yet (see above); run 'custos recover' again once the cause is fixed\n",
+			left, left == 1 ? "" : "s");
+		return CLI_EXIT_FAILED;
+	}
 	printf("repository '%s' is consistent\n", repo_root(ctx->repo));
 	return CLI_EXIT_OK;
 }

@@ -6,7 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,10 +15,12 @@
 #include <unistd.h>
 #include <linux/openat2.h>
 
-/* Keep FD only if it is a regular file; else close it. FD or -1. */
+/* Keep FD only if it is a regular file; else close it. FD or -1. The open
+ * was non-blocking (a FIFO must not block it); reads from here on block. */
 static int keep_regular(int fd, const char *shown, struct custos_err *err)
 {
 	struct stat st;
+	int fl;
 
 	if (fstat(fd, &st) < 0) {
 		err_sys(err, shown, "cannot stat '%s'", shown);
@@ -28,7 +30,16 @@ static int keep_regular(int fd, const char *shown, struct custos_err *err)
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
 		return err_set(err, CUSTOS_EFORMAT, shown,
-			       "'%s' is not a regular file", shown);
+			       "'%s' is %s, not a regular file", shown,
+			       S_ISFIFO(st.st_mode) ? "a FIFO" :
+			       S_ISDIR(st.st_mode) ? "a directory" :
+			       S_ISSOCK(st.st_mode) ? "a socket" : "a device");
+	}
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		err_sys(err, shown, "cannot open '%s'", shown);
+		close(fd);
+		return -1;
 	}
 	return fd;
 }
@@ -40,7 +51,8 @@ int fio_open_regular(int dirfd, const char *path, const char *shown,
 
 	if (!shown)
 		shown = path;
-	fd = openat(dirfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	fd = openat(dirfd, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC |
+		    O_NOCTTY);
 	if (fd < 0) {
 		if (errno == ELOOP)
 			return err_set(err, CUSTOS_EFORMAT, shown,
@@ -50,8 +62,34 @@ int fio_open_regular(int dirfd, const char *path, const char *shown,
 	return keep_regular(fd, shown, err);
 }
 
+int fio_open_config(const char *path, const char *what,
+		    struct custos_err *err)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return err_sys(err, path, "cannot open %s '%s'", what, path);
+	return keep_regular(fd, path, err);
+}
+
+FILE *fio_fopen_regular(const char *path, struct custos_err *err)
+{
+	int fd = fio_open_regular(AT_FDCWD, path, path, err);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "r");
+	if (!f) {
+		err_sys(err, path, "cannot open '%s'", path);
+		close(fd);
+	}
+	return f;
+}
+
 /* Component-wise fallback: every directory opened with O_NOFOLLOW. */
-static int open_beneath_walk(int rootfd, const char *relpath)
+static int open_beneath_walk(int rootfd, const char *relpath, int flags,
+			     unsigned mode)
 {
 	char buf[PATH_MAX];
 	char *p = buf, *slash;
@@ -80,32 +118,149 @@ static int open_beneath_walk(int rootfd, const char *relpath)
 		dfd = next;
 		p = slash + 1;
 	}
-	fd = openat(dfd, p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (!strcmp(p, "..")) {
+		close(dfd);
+		errno = EXDEV;
+		return -1;
+	}
+	fd = openat(dfd, p, flags | O_NOFOLLOW, mode);
 	close(dfd);
 	return fd;
 }
 
-int fio_open_beneath(int rootfd, const char *relpath, const char *shown,
-		     struct custos_err *err)
+/* True if RELPATH below ROOTFD is itself a symlink. */
+static bool ends_at_symlink(int rootfd, const char *relpath)
 {
 	struct open_how how = {
-		.flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+		.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	struct stat st;
+	int fd = (int)syscall(SYS_openat2, rootfd, relpath, &how, sizeof(how));
+	bool link;
+
+	if (fd < 0)
+		return false;
+	link = fstat(fd, &st) == 0 && S_ISLNK(st.st_mode);
+	close(fd);
+	return link;
+}
+
+int fio_openat_beneath(int rootfd, const char *relpath, int flags,
+		       unsigned mode)
+{
+	struct open_how how = {
+		.flags = (uint64_t)(flags | O_NOFOLLOW | O_CLOEXEC),
+		.mode = (flags & O_CREAT) ? mode : 0,
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
 			   RESOLVE_NO_MAGICLINKS,
 	};
 	int fd;
 
+	if (!*relpath)
+		relpath = ".";
 	fd = (int)syscall(SYS_openat2, rootfd, relpath, &how, sizeof(how));
 	if (fd < 0 && (errno == ENOSYS || errno == EPERM))
-		fd = open_beneath_walk(rootfd, relpath);
-	if (fd < 0) {
-		if (errno == ELOOP || errno == EXDEV)
-			return err_set(err, CUSTOS_EFORMAT, shown,
-				       "refusing '%s': a symlink on its path leaves the tree",
-				       shown);
-		return err_sys(err, shown, "cannot open '%s'", shown);
-	}
+		fd = open_beneath_walk(rootfd, relpath, flags | O_CLOEXEC, mode);
+	if (fd < 0 && errno == ENOTDIR && (flags & O_DIRECTORY) &&
+	    ends_at_symlink(rootfd, relpath))
+		errno = ELOOP;          /* say why: a symlink, not a file */
+	return fd;
+}
+
+int fio_beneath_err(const char *shown, const char *what,
+		    struct custos_err *err)
+{
+	int saved = errno;
+
+	if (saved == ELOOP || saved == EXDEV)
+		err_set(err, CUSTOS_EFORMAT, shown,
+			"refusing '%s': a symlink on its path leaves the tree", shown);
+	else
+		err_sys(err, shown, "cannot %s '%s'", what, shown);
+	errno = saved;          /* callers tell "absent" by ENOENT */
+	return -1;
+}
+
+int fio_open_beneath(int rootfd, const char *relpath, const char *shown,
+		     struct custos_err *err)
+{
+	int fd = fio_openat_beneath(rootfd, relpath,
+				    O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
+
+	if (fd < 0)
+		return fio_beneath_err(shown, "open", err);
 	return keep_regular(fd, shown, err);
+}
+
+int fio_mkdirs_beneath(int rootfd, const char *relpath,
+		       struct custos_err *err)
+{
+	char buf[PATH_MAX];
+	size_t n = strlen(relpath);
+
+	if (n >= sizeof(buf))
+		return err_set(err, CUSTOS_ELIMIT, relpath, "path too long: '%s'",
+			       relpath);
+	memcpy(buf, relpath, n + 1);
+	for (char *p = buf; n; p++) {
+		char saved = *p;
+		char *slash;
+		int fd, pfd;
+
+		if (saved != '/' && saved != '\0')
+			continue;
+		*p = '\0';
+		fd = fio_openat_beneath(rootfd, buf, O_RDONLY | O_DIRECTORY, 0);
+		if (fd < 0 && errno == ENOENT) {
+			slash = strrchr(buf, '/');
+			if (slash)
+				*slash = '\0';
+			pfd = fio_openat_beneath(rootfd, slash ? buf : "",
+						 O_RDONLY | O_DIRECTORY, 0);
+			if (slash)
+				*slash = '/';
+			if (pfd < 0)
+				return fio_beneath_err(buf, "create directory", err);
+			if (mkdirat(pfd, slash ? slash + 1 : buf, 0755) < 0 &&
+			    errno != EEXIST) {
+				close(pfd);
+				return err_sys(err, buf, "cannot create directory '%s'", buf);
+			}
+			close(pfd);
+			fd = fio_openat_beneath(rootfd, buf, O_RDONLY | O_DIRECTORY, 0);
+		}
+		if (fd < 0)
+			return fio_beneath_err(buf, "create directory", err);
+		close(fd);
+		*p = saved;
+		if (saved == '\0')
+			break;
+	}
+	return 0;
+}
+
+int fio_parent_beneath(int rootfd, const char *relpath, bool create,
+		       const char **base, struct custos_err *err)
+{
+	const char *slash = strrchr(relpath, '/');
+	char dir[PATH_MAX];
+	int fd;
+
+	*base = slash ? slash + 1 : relpath;
+	if (!slash)
+		dir[0] = '\0';
+	else if ((size_t)(slash - relpath) >= sizeof(dir))
+		return err_set(err, CUSTOS_ELIMIT, relpath, "path too long: '%s'",
+			       relpath);
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - relpath), relpath);
+	if (create && *dir && fio_mkdirs_beneath(rootfd, dir, err) < 0)
+		return -1;
+	fd = fio_openat_beneath(rootfd, dir, O_RDONLY | O_DIRECTORY, 0);
+	if (fd < 0)
+		return fio_beneath_err(relpath, "open the directory of", err);
+	return fd;
 }
 
 int fio_read_fd(char **out, size_t *len, int fd, size_t max,
@@ -318,25 +473,50 @@ int fio_mkdirs(const char *path, unsigned mode, struct custos_err *err)
 	return 0;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag,
-			struct FTW *ftw)
+/* Remove the entry NAME of DFD and everything below it; no symlink is
+ * followed (directories are entered through O_NOFOLLOW fds). */
+static int remove_at(int dfd, const char *name, int depth)
 {
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
+	struct stat st;
+	struct dirent *de;
+	DIR *d;
+	int sub, rc = 0;
+
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlinkat(dfd, name, 0) < 0 && errno != ENOENT ? -1 : 0;
+	if (depth > 512) {
+		errno = ELOOP;
+		return -1;
+	}
+	sub = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sub < 0)
+		return -1;
+	if (!(d = fdopendir(sub))) {
+		close(sub);
+		return -1;
+	}
+	while (rc == 0 && (de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			rc = remove_at(dirfd(d), de->d_name, depth + 1);
+	closedir(d);
+	if (rc == 0 && unlinkat(dfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		rc = -1;
+	return rc;
+}
+
+int fio_remove_tree_at(int dirfd, const char *name, const char *shown,
+		       struct custos_err *err)
+{
+	if (remove_at(dirfd, name, 0) < 0)
+		return err_sys(err, shown, "cannot remove '%s'", shown);
+	return 0;
 }
 
 int fio_remove_tree(const char *path, struct custos_err *err)
 {
-	struct stat st;
-
-	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0 : err_sys(err, path, "cannot stat '%s'", path);
-	if (!S_ISDIR(st.st_mode))
-		return unlink(path) < 0 ? err_sys(err, path, "cannot remove '%s'", path) : 0;
-	if (nftw(path, remove_entry, 32, FTW_DEPTH | FTW_PHYS) < 0)
-		return err_sys(err, path, "cannot remove '%s'", path);
-	return 0;
+	return fio_remove_tree_at(AT_FDCWD, path, path, err);
 }
 
 char *fio_join(const char *a, const char *b)

@@ -6,17 +6,30 @@
 #ifndef CUSTOS_CORE_FILEIO_H
 #define CUSTOS_CORE_FILEIO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "core/digest.h"
 #include "core/err.h"
 
 #define FIO_BUFSIZE (256u << 10) /* read block: large, sequential; one per worker */
 
 /* Open PATH (relative to DIRFD, or AT_FDCWD) read-only, refusing symlinks
- * and anything but a regular file. Returns the fd, or -1 with *err. */
+ * and anything but a regular file. Every open of a path custos did not
+ * create goes through here (or fio_open_beneath): the open is
+ * O_NONBLOCK|O_NOFOLLOW and checked with fstat before O_NONBLOCK is
+ * cleared, so a FIFO is refused by name instead of blocking.
+ * Returns the fd, or -1 with *err. */
 int fio_open_regular(int dirfd, const char *path, const char *shown,
 		     struct custos_err *err);
+/* Open the user's own configuration file PATH (a policy, a profile;
+ * WHAT names it in messages): a symlink to it is followed, but only a
+ * regular file is opened, without blocking on a FIFO. */
+int fio_open_config(const char *path, const char *what,
+		    struct custos_err *err);
+/* The same as a stdio stream for reading (NULL with *err). */
+FILE *fio_fopen_regular(const char *path, struct custos_err *err);
 
 /* Open RELPATH below the directory ROOTFD read-only, refusing to pass
  * through or end at a symlink anywhere on the way (openat2 with
@@ -24,6 +37,24 @@ int fio_open_regular(int dirfd, const char *path, const char *shown,
  * kernel lacks it). Regular files only. Returns the fd, or -1 with *err. */
 int fio_open_beneath(int rootfd, const char *relpath, const char *shown,
 		     struct custos_err *err);
+
+/* openat2(ROOTFD, RELPATH) with RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS and
+ * FLAGS (O_NOFOLLOW added; "" is ROOTFD itself). The fd, or -1 with errno
+ * (ELOOP or EXDEV: a symlink or ".." on the way). Storage locations reach
+ * everything in their tree through this. */
+int fio_openat_beneath(int rootfd, const char *relpath, int flags,
+		       unsigned mode);
+/* -1 with *err for a failed fio_openat_beneath of SHOWN (errno set). */
+int fio_beneath_err(const char *shown, const char *what,
+		    struct custos_err *err);
+/* mkdir -p RELPATH below ROOTFD, never through a symlink. */
+int fio_mkdirs_beneath(int rootfd, const char *relpath,
+		       struct custos_err *err);
+/* Open the directory holding RELPATH below ROOTFD (creating it if CREATE),
+ * never through a symlink; *BASE points at RELPATH's last component. The
+ * directory fd, or -1 with *err. */
+int fio_parent_beneath(int rootfd, const char *relpath, bool create,
+		       const char **base, struct custos_err *err);
 
 /* Read all of FD into a new NUL-terminated buffer (*out, caller frees),
  * at most MAX bytes, else CUSTOS_ELIMIT naming SHOWN. */
@@ -66,6 +97,9 @@ int fio_mkdirs(const char *path, unsigned mode, struct custos_err *err);
 /* Remove PATH and everything below it, never following symlinks.
  * A missing PATH is fine. */
 int fio_remove_tree(const char *path, struct custos_err *err);
+/* The same for the entry NAME of the directory DIRFD. */
+int fio_remove_tree_at(int dirfd, const char *name, const char *shown,
+		       struct custos_err *err);
 
 /* Join A and B with one '/' into a new string (NULL on OOM). */
 char *fio_join(const char *a, const char *b);

@@ -3,6 +3,7 @@
  * Sorted order makes manifests and reports reproducible.
  */
 #include "core/walk.h"
+#include "core/fileio.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -159,10 +160,11 @@ int walk_tree(const char *root, const char *start, walk_fn fn, void *arg,
 		return err_set(err, CUSTOS_ELIMIT, start, "path too long");
 	}
 	memcpy(w.path, start, slen + 1);
-	int sub = openat(dfd, start, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/* no symlink on the way to START either, not only at its end */
+	int sub = fio_openat_beneath(dfd, start, O_RDONLY | O_DIRECTORY, 0);
 
 	close(dfd);
 	if (sub < 0)
-		return err_sys(err, start, "cannot open directory '%s'", start);
+		return fio_beneath_err(start, "open directory", err);
 	return walk_dir(&w, sub, slen, 0, err);
 }

@@ -44,6 +44,9 @@ enum audit_state {
 	AUDIT_UNREADABLE,     /* an I/O or permission error */
 	AUDIT_UNAVAILABLE,    /* the location is gone: the copy is not checked */
 	AUDIT_TAG_INVALID,    /* the bag's own tag files disagree */
+	AUDIT_NOT_CHECKED,    /* cannot be read within the run's budget: at
+			       * --rate it takes longer than --budget-time
+			       * (not damage: the copy is not marked for it) */
 };
 const char *audit_state_name(enum audit_state s);
 

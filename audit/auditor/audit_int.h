@@ -72,6 +72,8 @@ int audit_add_move(struct audit_ctx *a, const struct audit_copy *c,
 		   const char *moved_to, const char *const *cands, size_t n);
 /* True if finding F is about copy C. */
 bool audit_finding_of(const struct audit_finding *f, const struct audit_copy *c);
+/* The same, leaving out what is no damage (AUDIT_NOT_CHECKED). */
+bool audit_damage_of(const struct audit_finding *f, const struct audit_copy *c);
 
 /* read.c: read RELPATH of L once, computing every digest in MASK, at the
  * run's rate. 0, 1 if absent, 2 if the time budget ran out while reading

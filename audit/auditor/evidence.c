@@ -92,7 +92,7 @@ int audit_copy_record(struct audit_copy *c, struct custos_err *err)
 			    digest_name(repo_policy(a->r)->audit_alg));
 	pthread_mutex_lock(&a->lock);      /* other locations' copies append */
 	for (size_t i = c->first_finding; i < a->res->nfindings; i++)
-		if (audit_finding_of(&a->res->findings[i], c)) {
+		if (audit_damage_of(&a->res->findings[i], c)) {
 			note_finding(&note, &a->res->findings[i]);
 			nf++;
 		}

@@ -40,7 +40,7 @@ struct fixjob {
 
 static bool repairable(enum audit_state s)
 {
-	return s != AUDIT_UNAVAILABLE;
+	return s != AUDIT_UNAVAILABLE && s != AUDIT_NOT_CHECKED;
 }
 
 static bool is_mine(const struct audit_finding *f, const struct audit_done *d)

@@ -15,6 +15,7 @@ static const char *const state_names[] = {
 	[AUDIT_UNREADABLE] = "unreadable",
 	[AUDIT_UNAVAILABLE] = "storage-unavailable",
 	[AUDIT_TAG_INVALID] = "tag-invalid",
+	[AUDIT_NOT_CHECKED] = "not-checked",
 };
 
 const char *audit_state_name(enum audit_state s)
@@ -123,6 +124,11 @@ bool audit_finding_of(const struct audit_finding *f, const struct audit_copy *c)
 {
 	return f->loc == c->loc && f->version == c->cp->version &&
 	       !strcmp(f->object, c->cp->ident);
+}
+
+bool audit_damage_of(const struct audit_finding *f, const struct audit_copy *c)
+{
+	return f->state != AUDIT_NOT_CHECKED && audit_finding_of(f, c);
 }
 
 static json_t *finding_json(const struct repo *r, const struct audit_finding *f)

@@ -64,7 +64,7 @@ static int remember(struct audit_ctx *a, const struct audit_copy *c,
 		return -1;
 	pthread_mutex_lock(&a->lock);
 	for (size_t i = c->first_finding; i < a->res->nfindings; i++)
-		d.nfindings += audit_finding_of(&a->res->findings[i], c);
+		d.nfindings += audit_damage_of(&a->res->findings[i], c);
 	if (dl->n == dl->cap) {
 		size_t ncap = dl->cap ? 2 * dl->cap : 16;
 		struct audit_done *g = realloc(dl->v, ncap * sizeof(*g));

@@ -76,6 +76,14 @@ static int compare(struct audit_copy *c, const struct catalog_audit_file *f,
 	return 0;
 }
 
+/* True if a file of SIZE bytes cannot be read at --rate within
+ * --budget-time: reading it would always overrun the budget. */
+static bool never_fits(const struct audit_ctx *a, uint64_t size)
+{
+	return a->o->rate && a->o->budget_seconds > 0 && a->deadline > 0 &&
+	       (double)size / (double)a->o->rate > (double)a->o->budget_seconds;
+}
+
 static int verify_one(void *ctx, size_t item, unsigned worker)
 {
 	struct audit_copy *c = ctx;
@@ -89,6 +97,19 @@ static int verify_one(void *ctx, size_t item, unsigned worker)
 	int rc;
 
 	(void)worker;
+	if (never_fits(a, f->size)) {
+		char why[200];
+
+		snprintf(why, sizeof(why), "%llu bytes at --rate %llu bytes/s take longer"
+			 " than the --budget-time of %lld s: never checked with this budget",
+			 (unsigned long long)f->size, (unsigned long long)a->o->rate,
+			 (long long)a->o->budget_seconds);
+		pthread_mutex_lock(&a->lock);
+		a->res->not_checked++;
+		pthread_mutex_unlock(&a->lock);
+		return audit_add_finding(a, c, f->path, AUDIT_NOT_CHECKED, NULL, NULL,
+					 why) < 0 ? -1 : 0;
+	}
 	if (a->deadline > 0 && audit_clock() > a->deadline) {
 		pthread_mutex_lock(&a->lock);
 		a->stop = true;
@@ -349,7 +370,13 @@ int audit_copy_verify(struct audit_copy *c, struct custos_err *err)
 	there = location_exists(c->l, c->vpath, &why);
 	if (there == 0 && c->nfiles && looks_unmounted(c, &why))
 		return unavailable(c, &why) < 0 ? err_nomem(err) : 0;
-	if (there < 0 || (there == 1 && location_list_collect(c->l, c->vpath, &ls, &why) < 0)) {
+	if (there == 1 && location_list_collect(c->l, c->vpath, &ls, &why) < 0)
+		there = -1;
+	/* a symlink in place of the version (or on its way): nothing is read
+	 * through it, its files are findings, and repair refuses it */
+	if (there < 0 && why.code == CUSTOS_EFORMAT)
+		location_listing_release(&ls);
+	else if (there < 0) {
 		if (why.code == CUSTOS_ENOMEM)
 			return err_nomem(err);
 		return unavailable(c, &why) < 0 ? err_nomem(err) : 0;

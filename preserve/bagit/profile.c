@@ -286,20 +286,12 @@ static int load_json(struct bag_profile *p, const char *buf, size_t len,
 static int read_profile_file(char **buf, size_t *len, const char *path,
 			     struct custos_err *err)
 {
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = fio_open_config(path, "profile", err);
 	int rc;
 
 	if (fd < 0)
-		return err_sys(err, path, "cannot open profile '%s'", path);
-	if (fstat(fd, &st) < 0) {
-		rc = err_sys(err, path, "cannot stat profile '%s'", path);
-	} else if (!S_ISREG(st.st_mode)) {
-		rc = err_set(err, CUSTOS_EFORMAT, path,
-			     "profile '%s' is not a regular file", path);
-	} else {
-		rc = fio_read_fd(buf, len, fd, PROFILE_MAX_BYTES, path, err);
-	}
+		return -1;
+	rc = fio_read_fd(buf, len, fd, PROFILE_MAX_BYTES, path, err);
 	close(fd);
 	return rc;
 }

@@ -53,6 +53,9 @@ int catalog_location_put(struct catalog *c, const struct catalog_location *l,
 /* Location row id by NAME: 0 found, 1 absent, -1 error. */
 int catalog_location_id(struct catalog *c, const char *name, int64_t *id,
 			struct custos_err *err);
+/* *in_use: some copy, of any status, was ever recorded at location ID. */
+int catalog_location_in_use(struct catalog *c, int64_t id, bool *in_use,
+			    struct custos_err *err);
 
 /* Object by identifier: 0 found (*id, *latest), 1 absent, -1 error. */
 int catalog_object_find(struct catalog *c, const char *ident, int64_t *id,

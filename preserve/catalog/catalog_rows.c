@@ -272,6 +272,23 @@ int catalog_copy_ok(struct catalog *c, int64_t version_id, int64_t location_id,
 	return rc < 0 ? -1 : 0;
 }
 
+int catalog_location_in_use(struct catalog *c, int64_t id, bool *in_use,
+			    struct custos_err *err)
+{
+	struct catalog_db_stmt *st = NULL;
+	int rc;
+
+	if (catalog_stmt(c, STMT_LOCATION_IN_USE,
+			 "SELECT 1 FROM copies WHERE location_id = ?1 LIMIT 1",
+			 &st, err) < 0)
+		return -1;
+	c->ops->bind_int64(st, 1, id);
+	rc = catalog_step(c, st, "reading copies", err);
+	c->ops->reset(st);
+	*in_use = rc == 1;
+	return rc < 0 ? -1 : 0;
+}
+
 int catalog_intent_add(struct catalog *c, const char *txid, const char *object,
 		       int version, const char *state, struct custos_err *err)
 {

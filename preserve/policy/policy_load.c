@@ -376,19 +376,15 @@ fail:
 static int read_policy_file(char **buf, size_t *len, const char *path,
 			    struct custos_err *err)
 {
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = fio_open_config(path, "policy", err);
 	int rc;
 
-	if (fd < 0)
-		return err_sys(err, path, "cannot open policy '%s'", path);
-	if (fstat(fd, &st) < 0)
-		rc = err_sys(err, path, "cannot stat policy '%s'", path);
-	else if (!S_ISREG(st.st_mode))
-		rc = err_set(err, CUSTOS_EUSAGE, path,
-			     "policy '%s' is not a regular file", path);
-	else
-		rc = fio_read_fd(buf, len, fd, POLICY_MAX_BYTES, path, err);
+	if (fd < 0) {
+		if (err && err->code == CUSTOS_EFORMAT)
+			err->code = CUSTOS_EUSAGE;
+		return -1;
+	}
+	rc = fio_read_fd(buf, len, fd, POLICY_MAX_BYTES, path, err);
 	close(fd);
 	return rc;
 }

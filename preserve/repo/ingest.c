@@ -355,9 +355,8 @@ static void roll_back(struct ingest_ctx *cx, const struct custos_err *why)
 				   .detail = why->msg, .object = cx->res->ident,
 				   .version = cx->res->version };
 
-	location_txn_abort(cx->txn);
+	location_txn_abort(cx->txn);     /* only what this ingest made */
 	cx->txn = NULL;
-	location_remove(cx->r->locs[0], cx->dest, &ignored);
 	if (catalog_begin(c, &ignored) == 0) {
 		if (catalog_intent_remove(c, cx->txid, &ignored) < 0 ||
 		    (!cx->refused && catalog_event_add(c, &e, NULL, &ignored) < 0) ||
@@ -394,8 +393,6 @@ static int store_version(struct ingest_ctx *cx, struct custos_err *err)
 	if (location_txn_commit(cx->txn, err) < 0)
 		goto fail;
 	crashpoint("ingest: version committed to the primary location");
-	location_txn_free(cx->txn);
-	cx->txn = NULL;
 	for (size_t i = 0; i < cx->nitems; i++) {
 		cx->res->files++;
 		cx->res->bytes += cx->items[i].size;
@@ -403,6 +400,8 @@ static int store_version(struct ingest_ctx *cx, struct custos_err *err)
 	if ((verify && ingest_verify_copy(cx, primary, err) < 0) ||
 	    register_version(cx, verify, err) < 0)
 		goto fail;
+	location_txn_free(cx->txn);      /* registered: the copy is kept */
+	cx->txn = NULL;
 	cx->res->copies = 1;
 	crashpoint("ingest: version registered");
 	return 0;

@@ -1,9 +1,12 @@
 /*
  * preserve/repo/recover.c - finishing or rolling back what an interrupted
  * process left, from the ingest intents in the catalog: a version still
- * "staging" was never registered, so its stages and any half-moved copy
+ * "staging" was never registered, so its stages and any copy they placed
  * are removed; a version "stored" is registered in the primary location,
  * so its missing copies are made. Either way the event log says so.
+ * Each intent stands alone: one that cannot be finished now (a location
+ * full or unreachable) is reported, kept for the next run, and the rest
+ * go ahead, so commands on other objects are not blocked by it.
  */
 #include "preserve/repo/repo_int.h"
 #include "core/crashpoint.h"
@@ -43,13 +46,11 @@ static int drop_intent(struct repo *r, const char *txid, struct custos_err *err)
 static int roll_back(struct repo *r, const struct catalog_intent *it,
 		     struct custos_err *err)
 {
-	char vpath[200];
-
-	repo_version_path(vpath, sizeof(vpath), it->object, it->version);
 	for (size_t i = 0; i < r->nlocs; i++) {
+		/* the stage knows whether it placed VPATH: a VPATH it did
+		 * not place (a stray, another store's) is left alone */
 		if (location_check(r->locs[i], err) < 0 ||
-		    location_discard_stage(r->locs[i], it->txid, err) < 0 ||
-		    location_remove(r->locs[i], vpath, err) < 0)
+		    location_discard_stage(r->locs[i], it->txid, err) < 0)
 			return -1;
 	}
 	log_event(r, it, "ing", "fai",
@@ -62,11 +63,10 @@ static int finish(struct repo *r, const struct catalog_intent *it,
 		  struct custos_err *err)
 {
 	int64_t vid;
-	char vpath[200], txid[240];
+	char txid[240];
 
 	if (catalog_version_id(r->cat, it->object, it->version, &vid, err) != 0)
 		return err->code ? -1 : drop_intent(r, it->txid, err);
-	repo_version_path(vpath, sizeof(vpath), it->object, it->version);
 	snprintf(txid, sizeof(txid), "rep-%s-v%d", it->object, it->version);
 	for (size_t i = 1; i < r->nlocs; i++) {
 		bool present = false;
@@ -77,7 +77,6 @@ static int finish(struct repo *r, const struct catalog_intent *it,
 			continue;
 		if (location_check(r->locs[i], err) < 0 ||
 		    location_discard_stage(r->locs[i], txid, err) < 0 ||
-		    location_remove(r->locs[i], vpath, err) < 0 ||
 		    repo_replicate(r, it->object, it->version, vid, i, err) < 0)
 			return -1;
 	}
@@ -87,9 +86,11 @@ static int finish(struct repo *r, const struct catalog_intent *it,
 int repo_recover(struct repo *r, size_t *fixed, struct custos_err *err)
 {
 	struct { struct catalog_intent *v; size_t n; } in = { 0 };
+	struct custos_err why;
 	int rc = 0;
 
 	*fixed = 0;
+	r->unrecovered = 0;
 	if (catalog_intents(r->cat, &in.v, &in.n, err) < 0)
 		return -1;
 	for (size_t i = 0; rc == 0 && i < in.n; i++) {
@@ -100,10 +101,20 @@ int repo_recover(struct repo *r, size_t *fixed, struct custos_err *err)
 			break;
 		}
 		crashpoint("recover: intent");
-		rc = strcmp(it->state, "stored") == 0 ? finish(r, it, err) :
-							roll_back(r, it, err);
-		if (rc == 0)
+		err_clear(&why);
+		if ((strcmp(it->state, "stored") == 0 ? finish(r, it, &why) :
+							 roll_back(r, it, &why)) == 0) {
 			(*fixed)++;
+			continue;
+		}
+		if (why.code == CUSTOS_ENOMEM) {
+			*err = why;
+			rc = -1;
+			break;
+		}
+		r->unrecovered++;
+		fprintf(stderr, "custos: cannot finish the interrupted ingest of '%s' v%d yet: "
+			"%s; left for the next run\n", it->object, it->version, why.msg);
 	}
 	catalog_intents_free(in.v, in.n);
 	return rc;

@@ -176,14 +176,12 @@ int repo_replicate(struct repo *r, const char *ident, int version,
 	if (location_txn_commit(t, err) < 0)
 		goto out;
 	crashpoint("replicate: copy committed");
-	location_txn_free(t);
-	t = NULL;
 	if ((r->policy->verify_after_write && verify_copy(&rc, to, buf, err) < 0) ||
 	    record(r, ident, version, vid, 0, target, r->policy->verify_after_write,
-		   err) < 0) {
-		location_remove(to, vpath, &ignored);
-		goto out;
-	}
+		   err) < 0)
+		goto out;                /* abort removes the copy it placed */
+	location_txn_free(t);
+	t = NULL;
 	ok = 1;
 out:
 	if (t)

@@ -60,6 +60,28 @@ static char *location_root(const char *root, const struct policy_location *pl)
 	return pl->path[0] == '/' ? strdup(pl->path) : fio_join(root, pl->path);
 }
 
+/* A filesystem location at the repository's own directory, or above it,
+ * would hold the catalog and policy among its objects: refused. */
+static int check_overlap(const struct repo *r, const char *name,
+			 const char *where, struct custos_err *err)
+{
+	char *real = where ? realpath(where, NULL) : NULL;
+	const char *loc = real ? real : where;
+	size_t n = loc ? strlen(loc) : 0;
+	int rc = 0;
+
+	while (n > 1 && loc[n - 1] == '/')
+		n--;
+	if (loc && !strncmp(r->root, loc, n) &&
+	    (r->root[n] == '\0' || r->root[n] == '/' || n == 1))
+		rc = err_set(err, CUSTOS_EUSAGE, where,
+			     "location '%s' at '%s' holds the repository's own files "
+			     "(%s/%s); a location needs a directory of its own",
+			     name, where, r->root, REPO_CATALOG);
+	free(real);
+	return rc;
+}
+
 static int open_locations(struct repo *r, struct custos_err *err)
 {
 	const struct policy *p = r->policy;
@@ -76,9 +98,11 @@ static int open_locations(struct repo *r, struct custos_err *err)
 			fio_join(r->root, pl->credentials)) : NULL;
 		struct location_config cfg = {
 			pl->name, policy_location_type_name(pl->type), where,
-			pl->endpoint, pl->bucket, pl->prefix, pl->s3_region, cred
+			pl->endpoint, pl->bucket, pl->prefix, pl->s3_region, cred,
+			r->id
 		};
 		int rc = (pl->credentials && !cred) ? err_nomem(err) :
+			 check_overlap(r, pl->name, where, err) < 0 ? -1 :
 			 location_open(&r->locs[i], &cfg, err);
 
 		free(where);
@@ -161,6 +185,49 @@ static int take_lock(struct repo *r, struct custos_err *err)
 	return 0;
 }
 
+/* The repository's id, made at init; its filesystem locations are marked
+ * with it. A repository made before ids has none (nothing is checked). */
+static int repository_id(struct repo *r, bool create, struct custos_err *err)
+{
+	char uuid[37];
+
+	if (catalog_meta_get(r->cat, "repository-id", &r->id, err) < 0)
+		return -1;
+	if (r->id || !create)
+		return 0;
+	catalog_new_uuid(uuid);
+	if (catalog_meta_set(r->cat, "repository-id", uuid, err) < 0)
+		return -1;
+	return (r->id = strdup(uuid)) ? 0 : err_nomem(err);
+}
+
+/* Before anything is written: a filesystem location nothing was ever
+ * stored in (added to the policy since) is made and marked now, as init
+ * does; one that holds copies is only checked, so an unmounted disk stays
+ * unavailable (reported when it is used). A location that is another
+ * repository's store, or holds other data, is refused here. */
+static int prepare_locations(struct repo *r, struct custos_err *err)
+{
+	for (size_t i = 0; i < r->nlocs; i++) {
+		struct custos_err why;
+		bool in_use;
+		int rc;
+
+		if (r->policy->locations[i].type != POLICY_LOCATION_FILESYSTEM)
+			continue;
+		if (catalog_location_in_use(r->cat, r->loc_ids[i], &in_use, err) < 0)
+			return -1;
+		err_clear(&why);
+		rc = in_use ? location_check(r->locs[i], &why) :
+			      location_create(r->locs[i], &why);
+		if (rc < 0 && why.code == CUSTOS_EUSAGE) {
+			*err = why;
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int load_parts(struct repo *r, enum repo_mode mode, bool create,
 		      struct custos_err *err)
 {
@@ -179,8 +246,9 @@ static int load_parts(struct repo *r, enum repo_mode mode, bool create,
 	}
 	if (mode == REPO_WRITE && take_lock(r, err) < 0)
 		goto out;
-	if (policy_load(&r->policy, pol, err) < 0 || open_locations(r, err) < 0 ||
-	    catalog_open(&r->cat, db, create, err) < 0)
+	if (policy_load(&r->policy, pol, err) < 0 ||
+	    catalog_open(&r->cat, db, create, err) < 0 ||
+	    repository_id(r, create, err) < 0 || open_locations(r, err) < 0)
 		goto out;
 	if (mode == REPO_READ) {
 		rc = read_ids(r, err);
@@ -193,7 +261,7 @@ static int load_parts(struct repo *r, enum repo_mode mode, bool create,
 		catalog_rollback(r->cat);
 		goto out;
 	}
-	rc = 0;
+	rc = create ? 0 : prepare_locations(r, err);
 out:
 	free(pol);
 	free(db);
@@ -272,6 +340,7 @@ void repo_close(struct repo *r)
 	if (r->lockfd >= 0)
 		close(r->lockfd);
 	free(r->root);
+	free(r->id);
 	free(r);
 }
 
@@ -333,6 +402,7 @@ const char *repo_root(const struct repo *r) { return r->root; }
 const struct policy *repo_policy(const struct repo *r) { return r->policy; }
 struct catalog *repo_catalog(const struct repo *r) { return r->cat; }
 size_t repo_location_count(const struct repo *r) { return r->nlocs; }
+size_t repo_unrecovered(const struct repo *r) { return r->unrecovered; }
 
 struct location *repo_location(const struct repo *r, size_t i)
 {

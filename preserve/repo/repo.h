@@ -56,8 +56,12 @@ int repo_formats(struct repo *r, const struct fmt_identifier **out,
 		 struct custos_err *err);
 
 /* Finish or roll back interrupted ingests and replications. *fixed
- * counts what was done. Runs on every REPO_WRITE open. */
+ * counts what was done. Runs on every REPO_WRITE open. What cannot be
+ * finished now (a location full or unreachable) is reported on stderr
+ * and left for the next run, counted by repo_unrecovered; -1 only when
+ * the catalog cannot be read. */
 int repo_recover(struct repo *r, size_t *fixed, struct custos_err *err);
+size_t repo_unrecovered(const struct repo *r);
 
 /* The relative path of an object version in a location: "ID/vN". */
 int repo_version_path(char *buf, size_t size, const char *ident, int version);

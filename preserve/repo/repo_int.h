@@ -9,11 +9,14 @@
 
 struct repo {
 	char *root;                 /* absolute */
+	char *id;                   /* the repository id (meta
+				     * "repository-id"); NULL if older */
 	struct policy *policy;
 	struct catalog *cat;
 	struct location **locs;     /* in policy order; [0] is the primary */
 	int64_t *loc_ids;           /* catalog ids, parallel to locs */
 	size_t nlocs;
+	size_t unrecovered;         /* intents recover left for later */
 	int lockfd;                 /* -1 when opened read-only */
 	struct fmt_identifier *formats;  /* loaded on first use */
 };

@@ -30,6 +30,11 @@ struct location_config {
 	const char *region;      /* SigV4 region; NULL = us-east-1 */
 	const char *credentials; /* absolute path of a credentials file, or
 				  * NULL: AWS_ACCESS_KEY_ID/_SECRET_ACCESS_KEY */
+	/* The id of the repository the location belongs to (NULL: not
+	 * checked). A filesystem root is marked with it (.custos-location)
+	 * when it is created or first found empty; check and create refuse
+	 * a root marked for another repository, or holding files unmarked. */
+	const char *owner;
 };
 
 /* Open a location. Does not require the root to be reachable yet. */
@@ -38,12 +43,16 @@ int location_open(struct location **out, const struct location_config *cfg,
 const char *location_name(const struct location *l);
 /* A human description of where it is ("/srv/store/primary"). */
 const char *location_where(const struct location *l);
-/* Create the root if missing (custos init). */
+/* Create the root if missing (custos init), and mark it as the owner's. */
 int location_create(struct location *l, struct custos_err *err);
-/* 0 if the root is there and usable; -1 with *err (storage unavailable). */
+/* 0 if the root is there, usable and the owner's; -1 with *err (storage
+ * unavailable, or CUSTOS_EUSAGE: not this repository's). */
 int location_check(struct location *l, struct custos_err *err);
 
-/* Stage the tree DEST (e.g. "obj-1/v1"), which must not exist yet. */
+/* Stage the tree DEST (e.g. "obj-1/v1"), which must not exist yet. The
+ * transaction owns only what it made: its stage, and DEST once committed
+ * (moved there without replacing anything). Abort removes exactly that;
+ * a refused begin or commit leaves everything that was there. */
 int location_begin(struct location *l,
 		   const char *dest, const char *txid,
 		   struct location_txn **out, struct custos_err *err);
@@ -52,11 +61,16 @@ int location_txn_create(struct location_txn *t, const char *relpath,
 			struct location_file **out, struct custos_err *err);
 /* Make every staged byte durable, then move DEST into place atomically. */
 int location_txn_commit(struct location_txn *t, struct custos_err *err);
-/* Drop the stage (also frees T). Safe after a failed commit. */
+/* Drop the stage, and DEST if this transaction committed it (also frees
+ * T). Safe after a failed commit. */
 void location_txn_abort(struct location_txn *t);
-void location_txn_free(struct location_txn *t);   /* after commit */
+/* After commit, once the caller recorded the copy: DEST is kept for good
+ * (the record that it was this transaction's goes). */
+void location_txn_free(struct location_txn *t);
 
-/* Remove a stage left by an interrupted transaction TXID (recover). */
+/* Remove a stage left by an interrupted transaction TXID (recover), and
+ * the destination it committed but was never freed for; never a
+ * destination it did not place itself. */
 int location_discard_stage(struct location *l, const char *txid,
 			   struct custos_err *err);
 

@@ -5,8 +5,11 @@
  *
  * Objects cannot be renamed, so a version is written to its final keys and
  * made visible by a completion marker, PREFIX/ID/vN/.custos-complete, put
- * last on commit. begin records PREFIX/.custos-staging/TXID (holding the
- * version's path) first; commit puts the marker, then deletes that record.
+ * last on commit, naming the transaction. begin records
+ * PREFIX/.custos-staging/TXID (holding the version's path) first; commit
+ * puts the marker, and the record goes when the transaction is freed
+ * (the caller recorded the copy): until then discard_stage removes a
+ * complete version whose marker names TXID, and only that one.
  * A crash therefore leaves either a version without marker (a stage: list
  * and exists ignore it; discard_stage, abort and remove delete its keys and
  * abort its multipart uploads) or a complete one. remove deletes the marker
@@ -43,6 +46,8 @@ struct s3_txn {
 	struct location *l;
 	char *dest;              /* "ID/vN" */
 	char *txid;
+	bool committed;          /* the marker is ours: the record stays
+				  * until the caller frees the transaction */
 };
 
 /* A file being written or read: one of W and R. */
@@ -197,7 +202,8 @@ static int s3_txn_commit(struct location_txn *tb, struct custos_err *err)
 		err_nomem(err);
 	} else if (s3_store_put(cl(t->l), marker, body, strlen(body), err) == 0) {
 		crashpoint("s3-commit-marker-put");
-		rc = s3_store_delete(cl(t->l), rec, err);
+		t->committed = true;
+		rc = 0;
 	}
 	free(marker);
 	free(rec);
@@ -205,13 +211,23 @@ static int s3_txn_commit(struct location_txn *tb, struct custos_err *err)
 	return rc;
 }
 
-static void s3_txn_free(struct location_txn *tb)
+static void s3_txn_release(struct s3_txn *t)
 {
-	struct s3_txn *t = (struct s3_txn *)tb;
-
 	free(t->dest);
 	free(t->txid);
 	free(t);
+}
+
+static void s3_txn_free(struct location_txn *tb)
+{
+	struct s3_txn *t = (struct s3_txn *)tb;
+	char *rec = t->committed ? stage_record(t) : NULL;
+	struct custos_err ignored;
+
+	if (rec)              /* the copy is kept: no longer ours to drop */
+		s3_store_delete(cl(t->l), rec, &ignored);
+	free(rec);
+	s3_txn_release(t);
 }
 
 static void s3_txn_abort(struct location_txn *tb)
@@ -231,7 +247,23 @@ static void s3_txn_abort(struct location_txn *tb)
 	free(dir);
 	free(marker);
 	free(rec);
-	s3_txn_free(tb);
+	s3_txn_release(t);
+}
+
+/* A complete version whose marker names TXID was committed by it and
+ * never kept (the record is still there): removed, marker first. */
+static int drop_if_ours(struct location *l, const char *marker, const char *dir,
+			const char *txid, struct custos_err *err)
+{
+	char *body = NULL, want[300];
+	int rc = s3_store_get_small(cl(l), marker, &body, err);
+
+	snprintf(want, sizeof(want), "\ntxid: %s\n", txid);
+	if (rc == 0 && strstr(body, want) &&
+	    (rc = s3_store_delete(cl(l), marker, err)) == 0)
+		rc = s3_store_delete_tree(cl(l), dir, err);
+	free(body);
+	return rc < 0 ? -1 : 0;
 }
 
 static int s3_discard_stage(struct location *l, const char *txid,
@@ -257,6 +289,8 @@ static int s3_discard_stage(struct location *l, const char *txid,
 		rc = err_nomem(err);
 	} else if ((rc = s3_store_head(cl(l), marker, NULL, err)) == 1) {
 		rc = s3_store_delete_tree(cl(l), dir, err);   /* never completed */
+	} else if (rc == 0) {
+		rc = drop_if_ours(l, marker, dir, txid, err);
 	}
 	if (rc == 0)
 		rc = s3_store_delete(cl(l), rec, err);
