@@ -10,7 +10,7 @@
 #include "preserve/repo/repo.h"
 
 const char cmd_recover_usage[] =
-	"usage: custos recover [-r REPO]\n"
+	"usage: custos recover [--json] [-r REPO]\n"
 	"\n"
 	"Finish or roll back what an interrupted custos left: versions never\n"
 	"registered are removed from every location; registered versions get\n"
@@ -26,6 +26,10 @@ int cmd_recover(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error(cmd_recover_usage, "recover takes no arguments");
 	if ((rc = cli_open(ctx)))   /* opening for writing recovers */
 		return rc;
-	printf("repository '%s' is consistent\n", repo_root(ctx->repo));
+	if (ctx->json)
+		cli_print_json(json_pack("{s:o, s:b}", "repository",
+					 cli_json_string(repo_root(ctx->repo)), "consistent", 1));
+	else
+		printf("repository '%s' is consistent\n", cli_text(repo_root(ctx->repo)));
 	return CLI_EXIT_OK;
 }
