@@ -122,16 +122,17 @@ static void print_text(const struct repo *r, const struct audit_result *res)
 	for (size_t i = 0; i < res->nfindings; i++) {
 		const struct audit_finding *f = &res->findings[i];
 
-		printf("%s %s v%d %s: %s", location_name(repo_location(r, f->loc)), f->object,
-		       f->version, *f->path ? f->path : "(whole copy)",
+		printf("%s %s v%d ", location_name(repo_location(r, f->loc)), f->object,
+		       f->version);
+		printf("%s: %s", *f->path ? cli_text(f->path) : "(whole copy)",
 		       audit_state_name(f->state));
 		if (f->expected[0] || f->actual[0])
 			printf(" (expected %s, actual %s)", f->expected[0] ? f->expected : "-",
 			       f->actual[0] ? f->actual : "-");
 		if (f->moved_to)
-			printf(" -> %s", f->moved_to);
+			printf(" -> %s", cli_text(f->moved_to));
 		if (f->why)
-			printf(": %s", f->why);
+			printf(": %s", cli_text(f->why));
 		printf("%s\n", f->repaired ? " [repaired]" : "");
 	}
 	printf("audit run %lld: %llu copies, %llu files, %llu bytes in %.1f s; "

@@ -98,7 +98,7 @@ static int one(struct ingest_cli *ic, struct repo *r, const char *src)
 	rc = repo_ingest(r, src, &ic->o, &res, &err);
 	progress_display_stop(bar);
 	if (ic->json) {
-		json_t *o = json_pack("{s:s, s:s}", "source", src, "status",
+		json_t *o = json_pack("{s:o, s:s}", "source", cli_json_string(src), "status",
 				      rc == 0 ? "stored" : rc == 1 ? "refused" : "failed");
 
 		if (rc == 0 || res.ident[0]) {
@@ -113,17 +113,17 @@ static int one(struct ingest_cli *ic, struct repo *r, const char *src)
 		if (rc == 1)
 			json_object_set_new(o, "errors", problems_out_json(&res.refusal, PROBLEM_ERROR));
 		if (rc < 0)
-			json_object_set_new(o, "error", json_string(err.msg));
+			json_object_set_new(o, "error", cli_json_string(err.msg));
 		json_array_append_new(ic->out, o);
 	} else if (rc == 0) {
 		printf("%s v%d: %llu %s, %llu bytes, %zu verified %s (from '%s')\n",
 		       res.ident, res.version, (unsigned long long)res.files,
 		       cli_plural(res.files, "file", "files"),
 		       (unsigned long long)res.bytes, res.copies,
-		       cli_plural(res.copies, "copy", "copies"), src);
+		       cli_plural(res.copies, "copy", "copies"), cli_text(src));
 	} else if (rc == 1) {
 		problems_out_text(stdout, &res.refusal);
-		printf("%s: REFUSED (%zu %s); nothing was stored\n", src,
+		printf("%s: REFUSED (%zu %s); nothing was stored\n", cli_text(src),
 		       res.refusal.errors,
 		       cli_plural(res.refusal.errors, "problem", "problems"));
 	} else {

@@ -39,10 +39,17 @@ static int run(struct catalog *c, const char *sql, const char *const *params,
 	return l->stopped;
 }
 
+/* The first non-blank value of bag-info tag LABEL (lower case) of v. */
+#define BAG_INFO_TAG(label) \
+	" (SELECT json_extract(j.value, '$[1]') FROM json_each(COALESCE(v.bag_info, '[]')) j" \
+	" WHERE lower(json_extract(j.value, '$[0]')) = '" label "'" \
+	" AND trim(json_extract(j.value, '$[1]')) <> '' LIMIT 1)"
+
 static const char objects_sql[] =
 	"SELECT o.ident, v.number, v.files, v.bytes,"
 	" (SELECT MIN(c.last_verified) FROM copies c WHERE c.version_id = v.id),"
-	" (SELECT COUNT(*) FROM copies c WHERE c.version_id = v.id AND c.status = 'ok')"
+	" (SELECT COUNT(*) FROM copies c WHERE c.version_id = v.id AND c.status = 'ok'),"
+	BAG_INFO_TAG("title") "," BAG_INFO_TAG("external-identifier") ", v.source"
 	" FROM objects o JOIN versions v ON v.object_id = o.id"
 	" WHERE v.number = (SELECT MAX(number) FROM versions WHERE object_id = o.id)"
 	" ORDER BY o.ident";
@@ -54,11 +61,12 @@ static int object_adapt(void *arg, int n, const char *const *v, const char *cons
 	struct catalog_object_row row;
 
 	(void)names;
-	if (n != 6 || !v[0])
+	if (n != 9 || !v[0])
 		return 0;
 	row = (struct catalog_object_row){
 		.ident = v[0], .latest = (int)int_col(v[1]), .files = uint_col(v[2]),
 		.bytes = uint_col(v[3]), .oldest_verified = v[4], .copies_ok = int_col(v[5]),
+		.title = v[6], .external_id = v[7], .source = v[8],
 	};
 	return l->stopped = fn(l->arg, &row);
 }
