@@ -203,6 +203,25 @@ static int identify_one(void *ctx, size_t idx, unsigned worker)
 	return 0;
 }
 
+/* PATH could not be read: the error line, or with --json a JSON line of
+ * its own like the others ({"path", "error"}). */
+static void unreadable(struct run *run, const char *path, const char *msg)
+{
+	run->failed = true;
+	if (run->json) {
+		json_t *e = json_pack("{s:o, s:{s:s, s:i, s:o}}", "path", cli_json_string(path),
+				      "error", "code", "failed", "exit", CLI_EXIT_FAILED,
+				      "message", cli_json_string(msg));
+		char *line = e ? json_dumps(e, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+
+		printf("%s\n", line ? line : "{\"error\":{\"code\":\"failed\"}}");
+		free(line);
+		json_decref(e);
+	} else {
+		cli_errorf("%s", msg);
+	}
+}
+
 static void flush_batch(struct run *run)
 {
 	if (!run->n)
@@ -211,24 +230,10 @@ static void flush_batch(struct run *run)
 	for (size_t i = 0; i < run->n; i++) {
 		struct item *it = &run->items[i];
 
-		if (it->out) {
+		if (it->out)
 			printf("%s\n", it->out);
-		} else if (run->json) {   /* a JSON line like the others */
-			json_t *e = json_pack("{s:o, s:{s:s, s:i, s:o}}", "path",
-					      cli_json_string(it->path), "error", "code", "failed",
-					      "exit", CLI_EXIT_FAILED, "message",
-					      cli_json_string(it->errmsg[0] ? it->errmsg :
-							      "internal error"));
-			char *line = e ? json_dumps(e, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
-
-			printf("%s\n", line ? line : "{\"error\":{\"code\":\"failed\"}}");
-			free(line);
-			json_decref(e);
-			run->failed = true;
-		} else {
-			cli_errorf("%s", it->errmsg[0] ? it->errmsg : "internal error");
-			run->failed = true;
-		}
+		else
+			unreadable(run, it->path, it->errmsg[0] ? it->errmsg : "internal error");
 		free(it->path);
 		free(it->out);
 		memset(it, 0, sizeof(*it));
@@ -274,17 +279,14 @@ static int add_arg(struct run *run, const char *path)
 
 	if (lstat(path, &st) < 0) {
 		err_sys(&err, path, "cannot read '%s'", path);
-		cli_errorf("%s", err.msg);
-		run->failed = true;
+		unreadable(run, path, err.msg);
 		return 0;
 	}
 	if (S_ISDIR(st.st_mode)) {
 		struct walk_ctx wc = { run, path };
 
-		if (walk_tree(path, "", walk_cb, &wc, &err)) {
-			cli_errorf("%s", err.msg);
-			run->failed = true;
-		}
+		if (walk_tree(path, "", walk_cb, &wc, &err))
+			unreadable(run, path, err.msg);
 		return 0;
 	}
 	return add_path(run, strdup(path));

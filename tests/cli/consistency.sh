@@ -107,6 +107,12 @@ check_json_err 2 usage "no such bag: '$SCRATCH/none'" \
 check_rc 3 "keygen --json that cannot write" -- "$CUSTOS" keygen --json --out /proc/none/k
 check_json "could not finish: exit 3" '.error.code == "failed" and .error.exit == 3 and .error.path == "/proc/none/k.pem"'
 
+check_rc 3 "identify --json of a missing file" -- "$CUSTOS" identify --json "$SCRATCH/none" "$FILE1"
+if [ "$(jq -s 'length' "$SCRATCH/out")" = 2 ] &&
+   jq -s -e ".[0].path == \"$SCRATCH/none\" and .[0].error.code == \"failed\" and .[1].path == \"$FILE1\"" \
+	"$SCRATCH/out" >/dev/null; then ok; else bad "identify --json error line: $(cat "$SCRATCH/out")"; fi
+[ -s "$SCRATCH/err" ] && bad "identify --json wrote to stderr" || ok
+
 check_rc 0 "init --json" -- "$CUSTOS" init "$SCRATCH/r2" --json --policy "$POLICY"
 check_json "init --json" ".repository == \"$SCRATCH/r2\" and .locations == 2 and .copies_required == 2"
 check_json_err 2 usage "init takes exactly one PATH" "init --json usage" -- "$CUSTOS" init --json
@@ -153,6 +159,10 @@ check_err 2 "custos audit: --budget-time takes a duration such as 30m, 2h or 90d
 	"a duration needs a unit" -- "$CUSTOS" audit --budget-time 90 -r "$R"
 check_err 2 "custos audit: --budget-bytes takes a size (bytes, or a number with K, M, G or T), not '10X'" \
 	"a bad size" -- "$CUSTOS" audit --budget-bytes 10X -r "$R"
+check_err 2 "custos show: --version takes a version number, not 'abc'" \
+	"show --version abc" -- "$CUSTOS" show papers --version abc -r "$R"
+check_err 2 "custos audit: --jobs takes a whole number from 1 to 1024, not '0'" \
+	"--jobs 0" -- "$CUSTOS" audit --jobs 0 -r "$R"
 check_rc 0 "audit --budget-time 90d" -- "$CUSTOS" audit --budget-time 90d -r "$R"
 
 # --- names that are not UTF-8: \xHH, never dropped ----------------------
