@@ -114,6 +114,10 @@ int main(int argc, char **argv)
 	if ((rc = cli_parse_global(&ctx, argc, argv, &first)))
 		return finish(rc);
 	if (first >= argc) {
+		if (ctx.json) {
+			cli_errorf("no command given; see 'custos --help'");
+			return finish(CLI_EXIT_USAGE);
+		}
 		print_overview(stderr);
 		return CLI_EXIT_USAGE;
 	}

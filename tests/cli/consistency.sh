@@ -96,6 +96,8 @@ check_json_err 2 usage "unknown option '--al'; did you mean '--all'?" \
 	"--json after the mistake" -- "$CUSTOS" audit --al -r "$R" --json
 check_json_err 2 usage "'audti' is not a custos command; did you mean 'audit'?" \
 	"--json audti" -- "$CUSTOS" --json audti
+check_json_err 2 usage "no command given; see 'custos --help'" \
+	"--json and no command" -- "$CUSTOS" --json
 check_json_err 2 usage "no object 'nothing' in the repository" \
 	"show --json of nothing" -- "$CUSTOS" show nothing --json -r "$R"
 check_rc 2 "ls --json of no repository" -- "$CUSTOS" ls --json -r "$SCRATCH/none"
