@@ -1,8 +1,9 @@
 /*
  * cli/options.c - the one option parser: the global options before the
  * command, and each command's own options together with the global ones
- * its row in the command table allows. The global long options must be
- * written in full (getopt_long alone would take --rep for --repo).
+ * its row in the command table allows. Every long option must be written
+ * in full (getopt_long alone would take --al for --all), and every mistake
+ * is one message of ours ("did you mean" included), never getopt's.
  */
 #include <getopt.h>
 #include <stdio.h>
