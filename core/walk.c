@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/array.h"
+
 struct walker {
 	walk_fn fn;
 	void *arg;
@@ -40,15 +42,8 @@ static int list_dir(int dfd, char ***names, size_t *count, const char *shown,
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		if (n == cap) {
-			char **g;
-
-			cap = cap ? cap * 2 : 32;
-			g = realloc(v, cap * sizeof(*v));
-			if (!g)
-				goto nomem;
-			v = g;
-		}
+		if (ARRAY_GROW(v, n, cap, 32) < 0)
+			goto nomem;
 		v[n] = strdup(de->d_name);
 		if (!v[n])
 			goto nomem;

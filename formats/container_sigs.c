@@ -11,6 +11,7 @@
 #include <string.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include "core/array.h"
 #include "core/fileio.h"
 #include "formats/container.h"
 #include "formats/container_int.h"
@@ -49,9 +50,6 @@ static int fail(struct loader *ld, const xmlNode *n, const char *what,
 static void *grow(void *arr, size_t *cap, size_t n, size_t elsz,
 		  struct custos_err *err)
 {
-	size_t ncap;
-	void *na;
-
 	if (n < *cap)
 		return arr;
 	if (n >= CSIG_ITEMS_MAX) {
@@ -59,15 +57,11 @@ static void *grow(void *arr, size_t *cap, size_t n, size_t elsz,
 			"over %d elements of one kind", CSIG_ITEMS_MAX);
 		return NULL;
 	}
-	ncap = *cap ? *cap * 2 : 4;
-	na = realloc(arr, ncap * elsz);
-	if (na == NULL) {
+	if (array_grow(&arr, cap, n, elsz, 4) < 0) {
 		err_nomem(err);
 		return NULL;
 	}
-	memset((char *)na + *cap * elsz, 0, (ncap - *cap) * elsz);
-	*cap = ncap;
-	return na;
+	return arr;
 }
 
 static bool is_elem(const xmlNode *n, const char *name)

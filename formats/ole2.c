@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "core/array.h"
 #include "core/ckd.h"
 #include "formats/ole2.h"
 
@@ -48,7 +49,7 @@ struct ole2 {
 	uint32_t root_start;
 	uint64_t root_size;
 	struct ole2_entry *ent;
-	size_t nent;
+	size_t nent, entcap;
 };
 
 static uint32_t le32(const unsigned char *p)
@@ -336,10 +337,9 @@ static int add_entry(struct ole2 *o, const struct rawdir *d,
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return err_set(err, CUSTOS_ELIMIT, NULL,
 			       "OLE2 path over %d bytes", OLE2_PATH_MAX);
-	ne = realloc(o->ent, (o->nent + 1) * sizeof(*ne));
-	if (ne == NULL)
+	if (ARRAY_GROW(o->ent, o->nent, o->entcap, 16) < 0)
 		return err_nomem(err);
-	o->ent = ne;
+	ne = o->ent;
 	ne[o->nent].path = strdup(path);
 	if (ne[o->nent].path == NULL)
 		return err_nomem(err);

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
+
 void problems_init(struct problems *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -45,17 +47,10 @@ void problems_add(struct problems *r, enum problem_severity sev, const char *cod
 		r->errors++;
 	else
 		r->warnings++;
-	if (r->count == r->cap) {
-		size_t ncap = r->cap ? r->cap * 2 : 16;
-		struct problem *g = realloc(r->items, ncap * sizeof(*g));
-
-		if (!g) {
-			r->oom = true;
-			r->errors++;
-			return;
-		}
-		r->items = g;
-		r->cap = ncap;
+	if (ARRAY_GROW(r->items, r->count, r->cap, 16) < 0) {
+		r->oom = true;
+		r->errors++;
+		return;
 	}
 	va_start(ap, fmt);
 	if (vasprintf(&msg, fmt, ap) < 0)

@@ -1,16 +1,18 @@
 /*
- * preserve/catalog/catalog.h - the repository catalog (SQLite, WAL): objects,
+ * preserve/catalog/catalog.h - the repository catalog: objects,
  * versions, files with digests and format records, storage locations,
  * copies, policy history, ingest intents, and the PREMIS event log. The
  * catalog is authoritative for what should exist. Events are append-only
  * (triggers refuse UPDATE and DELETE) and hash-chained:
  * h_i = SHA-256(0x02 || h_{i-1} || SHA-256(record_i)) over the exact
- * stored record bytes (standards.md 7.1).
+ * stored record bytes (standards.md 7.1). The catalog is an SQLite file
+ * (WAL); which database holds it is the catalog's own business.
  */
 #ifndef CUSTOS_PRESERVE_CATALOG_CATALOG_H
 #define CUSTOS_PRESERVE_CATALOG_CATALOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "core/digest.h"
 #include "core/err.h"
@@ -20,8 +22,10 @@
 
 struct catalog;
 
-/* Open (CREATE: make) the catalog at PATH and bring its schema up to date. */
-int catalog_open(struct catalog **out, const char *path, bool create,
+/* Open (CREATE: make) the catalog at WHERE and bring its schema up to
+ * date. WHERE is a file path (SQLite); a postgresql:// or postgres://
+ * address is refused for now (CUSTOS_EUSAGE). */
+int catalog_open(struct catalog **out, const char *where, bool create,
 		 struct custos_err *err);
 void catalog_close(struct catalog *c);                 /* NULL ok */
 
@@ -46,6 +50,9 @@ struct catalog_location {
 };
 int catalog_location_put(struct catalog *c, const struct catalog_location *l,
 			 int64_t *id, struct custos_err *err);
+/* Location row id by NAME: 0 found, 1 absent, -1 error. */
+int catalog_location_id(struct catalog *c, const char *name, int64_t *id,
+			struct custos_err *err);
 
 /* Object by identifier: 0 found (*id, *latest), 1 absent, -1 error. */
 int catalog_object_find(struct catalog *c, const char *ident, int64_t *id,
@@ -87,6 +94,9 @@ int catalog_file_add(struct catalog *c, int64_t version_id,
 int catalog_copy_put(struct catalog *c, int64_t version_id,
 		     int64_t location_id, const char *status, bool verified_now,
 		     struct custos_err *err);
+/* *OK: version VERSION_ID has a copy with status "ok" at LOCATION_ID. */
+int catalog_copy_ok(struct catalog *c, int64_t version_id, int64_t location_id,
+		    bool *ok, struct custos_err *err);
 
 /* A PREMIS event. TYPE and OUTCOME are LoC codes ("ing", "suc"). */
 struct catalog_event {
@@ -120,15 +130,14 @@ int catalog_intent_set(struct catalog *c, const char *txid, const char *state,
 		       struct custos_err *err);
 int catalog_intent_remove(struct catalog *c, const char *txid,
 			  struct custos_err *err);
-
-/* Generic read access for listings: run SQL with text parameters and
- * call FN once per row with the column values as text (NULL for NULL).
- * Only SELECT statements are allowed. */
-typedef int (*catalog_row_fn)(void *arg, int ncols, const char *const *vals,
-			      const char *const *names);
-int catalog_query(struct catalog *c, const char *sql, const char *const *params,
-		  int nparams, catalog_row_fn fn, void *arg,
-		  struct custos_err *err);
+struct catalog_intent {
+	char *txid, *object, *state;
+	int version;
+};
+/* Every intent, oldest first (free with catalog_intents_free). */
+int catalog_intents(struct catalog *c, struct catalog_intent **out, size_t *n,
+		    struct custos_err *err);
+void catalog_intents_free(struct catalog_intent *v, size_t n);
 
 /* ISO 8601 UTC now, "2026-11-25T12:00:00Z" (21 bytes). */
 void catalog_now(char out[32]);

@@ -9,42 +9,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *dup_col(sqlite3_stmt *st, int i)
+static int prepare(struct catalog *c, const char *sql,
+		   struct catalog_db_stmt **st, struct custos_err *err)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	return t ? strdup((const char *)t) : NULL;
-}
-
-static int prepare(struct catalog *c, const char *sql, sqlite3_stmt **st,
-		   struct custos_err *err)
-{
-	if (sqlite3_prepare_v2(c->db, sql, -1, st, NULL) != SQLITE_OK)
-		return catalog_sqlerr(c, "preparing an audit statement", err);
+	if (c->ops->prepare(c->db, sql, false, st) < 0)
+		return catalog_dberr(c, "preparing an audit statement", err);
 	return 0;
 }
 
-static void bind_opt(sqlite3_stmt *st, int i, const char *s)
+static int copy_row(struct catalog *c, struct catalog_db_stmt *st,
+		    struct catalog_audit_copy *cp)
 {
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
+	bool oom = false;
 
-static int copy_row(sqlite3_stmt *st, struct catalog_audit_copy *cp)
-{
-	cp->copy_id = sqlite3_column_int64(st, 0);
-	cp->version_id = sqlite3_column_int64(st, 1);
-	cp->location_id = sqlite3_column_int64(st, 2);
-	cp->ident = dup_col(st, 3);
-	cp->version = sqlite3_column_int(st, 4);
-	cp->cycle = sqlite3_column_int64(st, 5);
-	cp->status = dup_col(st, 6);
-	cp->last_verified = dup_col(st, 7);
-	cp->files = (uint64_t)sqlite3_column_int64(st, 8);
-	return cp->ident && cp->status &&
-	       (cp->last_verified || sqlite3_column_type(st, 7) == SQLITE_NULL) ? 0 : -1;
+	cp->copy_id = c->ops->column_int64(st, 0);
+	cp->version_id = c->ops->column_int64(st, 1);
+	cp->location_id = c->ops->column_int64(st, 2);
+	cp->ident = catalog_column_dup(c, st, 3, &oom);
+	cp->version = (int)c->ops->column_int64(st, 4);
+	cp->cycle = c->ops->column_int64(st, 5);
+	cp->status = catalog_column_dup(c, st, 6, &oom);
+	cp->last_verified = catalog_column_dup(c, st, 7, &oom);
+	cp->files = (uint64_t)c->ops->column_int64(st, 8);
+	return cp->ident && cp->status && !oom ? 0 : -1;
 }
 
 int catalog_audit_copies(struct catalog *c, const char *ident,
@@ -61,14 +48,14 @@ int catalog_audit_copies(struct catalog *c, const char *ident,
 		" ORDER BY c.last_verified IS NOT NULL, c.last_verified, c.id";
 	struct catalog_audit_copy *v = NULL;
 	size_t cap = 0, k = 0;
-	sqlite3_stmt *st;
+	struct catalog_db_stmt *st;
 	int rc;
 
 	if (prepare(c, sql, &st, err) < 0)
 		return -1;
-	bind_opt(st, 1, ident);
-	bind_opt(st, 2, due_before);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	c->ops->bind_text(st, 1, ident);
+	c->ops->bind_text(st, 2, due_before);
+	while ((rc = c->ops->step(st)) == 1) {
 		if (k == cap) {
 			size_t ncap = cap ? 2 * cap : 16;
 			struct catalog_audit_copy *g = realloc(v, ncap * sizeof(*g));
@@ -79,19 +66,21 @@ int catalog_audit_copies(struct catalog *c, const char *ident,
 			cap = ncap;
 		}
 		memset(&v[k], 0, sizeof(v[k]));
-		if (copy_row(st, &v[k++]) < 0)
+		if (copy_row(c, st, &v[k++]) < 0)
 			goto nomem;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	if (rc < 0) {
+		catalog_dberr(c, "selecting copies to audit", err);
+		c->ops->finalize(st);
 		catalog_audit_copies_free(v, k);
-		return catalog_sqlerr(c, "selecting copies to audit", err);
+		return -1;
 	}
+	c->ops->finalize(st);
 	*out = v;
 	*n = k;
 	return 0;
 nomem:
-	sqlite3_finalize(st);
+	c->ops->finalize(st);
 	catalog_audit_copies_free(v, k);
 	return err_nomem(err);
 }
@@ -107,21 +96,24 @@ void catalog_audit_copies_free(struct catalog_audit_copy *v, size_t n)
 }
 
 /* Columns 4.. of the file query: the digests in enum digest_alg order. */
-static int file_row(sqlite3_stmt *st, struct catalog_audit_file *f)
+static int file_row(struct catalog *c, struct catalog_db_stmt *st,
+		    struct catalog_audit_file *f)
 {
-	f->id = sqlite3_column_int64(st, 0);
-	f->path = dup_col(st, 1);
-	f->size = (uint64_t)sqlite3_column_int64(st, 2);
-	f->pending = sqlite3_column_int(st, 3) != 0;
-	f->last_verified = dup_col(st, 4);
+	bool oom = false;
+
+	f->id = c->ops->column_int64(st, 0);
+	f->path = catalog_column_dup(c, st, 1, &oom);
+	f->size = (uint64_t)c->ops->column_int64(st, 2);
+	f->pending = c->ops->column_int64(st, 3) != 0;
+	f->last_verified = catalog_column_dup(c, st, 4, &oom);
 	for (int a = 0; a < DIGEST_COUNT; a++) {
-		if (sqlite3_column_type(st, 5 + a) == SQLITE_NULL)
+		if (c->ops->column_null(st, 5 + a))
 			continue;
-		if (!(f->hex[a] = dup_col(st, 5 + a)))
+		if (!(f->hex[a] = catalog_column_dup(c, st, 5 + a, &oom)))
 			return -1;
 		f->mask |= DIGEST_BIT(a);
 	}
-	return f->path ? 0 : -1;
+	return f->path && !oom ? 0 : -1;
 }
 
 int catalog_audit_files(struct catalog *c, int64_t copy_id,
@@ -130,7 +122,8 @@ int catalog_audit_files(struct catalog *c, int64_t copy_id,
 {
 	static const char sql[] =
 		"SELECT f.id, f.path, f.size,"
-		" (fc.cycle IS NULL OR fc.cycle < cp.cycle) AS pending,"
+		" CASE WHEN fc.cycle IS NULL OR fc.cycle < cp.cycle THEN 1 ELSE 0 END"
+		" AS pending,"
 		" fc.last_verified, f.md5, f.sha1, f.sha224, f.sha256, f.sha384,"
 		" f.sha512, f.blake2b512 FROM copies cp"
 		" JOIN files f ON f.version_id = cp.version_id"
@@ -140,13 +133,13 @@ int catalog_audit_files(struct catalog *c, int64_t copy_id,
 		" fc.last_verified, f.id";
 	struct catalog_audit_file *v = NULL;
 	size_t cap = 0, k = 0;
-	sqlite3_stmt *st;
+	struct catalog_db_stmt *st;
 	int rc;
 
 	if (prepare(c, sql, &st, err) < 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, copy_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	c->ops->bind_int64(st, 1, copy_id);
+	while ((rc = c->ops->step(st)) == 1) {
 		if (k == cap) {
 			size_t ncap = cap ? 2 * cap : 64;
 			struct catalog_audit_file *g = realloc(v, ncap * sizeof(*g));
@@ -157,19 +150,21 @@ int catalog_audit_files(struct catalog *c, int64_t copy_id,
 			cap = ncap;
 		}
 		memset(&v[k], 0, sizeof(v[k]));
-		if (file_row(st, &v[k++]) < 0)
+		if (file_row(c, st, &v[k++]) < 0)
 			goto nomem;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	if (rc < 0) {
+		catalog_dberr(c, "reading the files of a copy", err);
+		c->ops->finalize(st);
 		catalog_audit_files_free(v, k);
-		return catalog_sqlerr(c, "reading the files of a copy", err);
+		return -1;
 	}
+	c->ops->finalize(st);
 	*out = v;
 	*n = k;
 	return 0;
 nomem:
-	sqlite3_finalize(st);
+	c->ops->finalize(st);
 	catalog_audit_files_free(v, k);
 	return err_nomem(err);
 }
@@ -192,41 +187,50 @@ int catalog_file_checks_put(struct catalog *c, int64_t copy_id, int64_t cycle,
 	static const char sql[] =
 		"INSERT INTO file_checks(file_id, copy_id, last_verified, state, cycle)"
 		" VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(copy_id, file_id) DO UPDATE"
-		" SET last_verified = ?3, state = ?4, cycle = MAX(cycle, ?5)";
-	sqlite3_stmt *st;
+		" SET last_verified = ?3, state = ?4, cycle = CASE WHEN"
+		" file_checks.cycle > ?5 THEN file_checks.cycle ELSE ?5 END";
+	struct catalog_db_stmt *st;
 	int rc = 0;
 
 	if (prepare(c, sql, &st, err) < 0)
 		return -1;
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, v[i].file_id);
-		sqlite3_bind_int64(st, 2, copy_id);
-		sqlite3_bind_text(st, 3, when, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 4, v[i].state, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 5, v[i].counts ? cycle : 0);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = catalog_sqlerr(c, "recording a file check", err);
+		c->ops->reset(st);
+		c->ops->bind_int64(st, 1, v[i].file_id);
+		c->ops->bind_int64(st, 2, copy_id);
+		c->ops->bind_text(st, 3, when);
+		c->ops->bind_text(st, 4, v[i].state);
+		c->ops->bind_int64(st, 5, v[i].counts ? cycle : 0);
+		if (c->ops->step(st) < 0)
+			rc = catalog_dberr(c, "recording a file check", err);
 	}
-	sqlite3_finalize(st);
+	c->ops->finalize(st);
 	return rc;
 }
 
+/* Run SQL once with ?1 = ID and the texts A (?2) and B (?3) when given;
+ * *CHANGES the rows it changed (may be NULL). */
 static int exec_bound(struct catalog *c, const char *sql, int64_t id,
-		      const char *a, const char *b, const char *what,
-		      struct custos_err *err)
+		      const char *a, const char *b, int64_t *changes,
+		      const char *what, struct custos_err *err)
 {
-	sqlite3_stmt *st;
+	struct catalog_db_stmt *st;
 	int rc;
 
 	if (prepare(c, sql, &st, err) < 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	bind_opt(st, 2, a);
-	bind_opt(st, 3, b);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : catalog_sqlerr(c, what, err);
+	c->ops->bind_int64(st, 1, id);
+	if (a)
+		c->ops->bind_text(st, 2, a);
+	if (b)
+		c->ops->bind_text(st, 3, b);
+	rc = c->ops->step(st);
+	if (rc < 0)
+		catalog_dberr(c, what, err);
+	else if (changes)
+		*changes = c->ops->changes(c->db);
+	c->ops->finalize(st);
+	return rc < 0 ? -1 : 0;
 }
 
 int catalog_audit_copy_done(struct catalog *c, int64_t copy_id,
@@ -240,24 +244,37 @@ int catalog_audit_copy_done(struct catalog *c, int64_t copy_id,
 		" WHERE f.version_id = copies.version_id"
 		" AND (fc.cycle IS NULL OR fc.cycle < copies.cycle))";
 
-	if (exec_bound(c, close_sql, copy_id, status, when, "closing an audit cycle",
-		       err) < 0)
+	int64_t changed = 0;
+
+	if (exec_bound(c, close_sql, copy_id, status, when, &changed,
+		       "closing an audit cycle", err) < 0)
 		return -1;
-	*completed = sqlite3_changes(c->db) > 0;
+	*completed = changed > 0;
 	if (*completed)
 		return 0;
 	return exec_bound(c, "UPDATE copies SET status = ?2 WHERE id = ?1", copy_id,
-			  status, NULL, "setting a copy's status", err);
+			  status, NULL, NULL, "setting a copy's status", err);
 }
 
 int catalog_audit_run_add(struct catalog *c, const char *started, int64_t *id,
 			  struct custos_err *err)
 {
-	if (exec_bound(c, "INSERT INTO audit_runs(started) VALUES(?2)", 0, started,
-		       NULL, "recording an audit run", err) < 0)
+	struct catalog_db_stmt *st;
+	int rc;
+
+	if (prepare(c, "INSERT INTO audit_runs(started) VALUES(?1) RETURNING id",
+		    &st, err) < 0)
 		return -1;
-	*id = sqlite3_last_insert_rowid(c->db);
-	return 0;
+	c->ops->bind_text(st, 1, started);
+	rc = c->ops->step(st);
+	if (rc == 1)
+		*id = c->ops->column_int64(st, 0);
+	if (rc == 1)
+		rc = c->ops->step(st);
+	if (rc < 0)
+		catalog_dberr(c, "recording an audit run", err);
+	c->ops->finalize(st);
+	return rc < 0 ? -1 : 0;
 }
 
 int catalog_audit_run_end(struct catalog *c, int64_t id,
@@ -267,19 +284,21 @@ int catalog_audit_run_end(struct catalog *c, int64_t id,
 	static const char sql[] =
 		"UPDATE audit_runs SET ended = ?2, files = ?3, bytes = ?4,"
 		" findings = ?5, budget_reached = ?6, summary = ?7 WHERE id = ?1";
-	sqlite3_stmt *st;
+	struct catalog_db_stmt *st;
 	int rc;
 
 	if (prepare(c, sql, &st, err) < 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	bind_opt(st, 2, r->ended);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)r->files);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)r->bytes);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)r->findings);
-	sqlite3_bind_int(st, 6, r->budget_reached);
-	bind_opt(st, 7, r->summary);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : catalog_sqlerr(c, "ending an audit run", err);
+	c->ops->bind_int64(st, 1, id);
+	c->ops->bind_text(st, 2, r->ended);
+	c->ops->bind_int64(st, 3, (int64_t)r->files);
+	c->ops->bind_int64(st, 4, (int64_t)r->bytes);
+	c->ops->bind_int64(st, 5, (int64_t)r->findings);
+	c->ops->bind_int64(st, 6, r->budget_reached);
+	c->ops->bind_text(st, 7, r->summary);
+	rc = c->ops->step(st);
+	if (rc < 0)
+		catalog_dberr(c, "ending an audit run", err);
+	c->ops->finalize(st);
+	return rc < 0 ? -1 : 0;
 }

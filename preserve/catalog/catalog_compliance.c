@@ -5,7 +5,7 @@
 #include "preserve/catalog/catalog_compliance.h"
 
 #include <string.h>
-#include "preserve/catalog/catalog_rows_int.h"
+#include "preserve/catalog/catalog_read_int.h"
 
 /* Per version: its "ok" copies and the distinct regions, threat zones
  * and media of their locations. */

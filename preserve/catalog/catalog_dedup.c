@@ -10,24 +10,24 @@
 
 #include "preserve/catalog/catalog_int.h"
 
-/* Digest column D of f2 and f: equal where both are held (ALL), and
- * held and equal (ANY). */
-#define ALL(d) " AND COALESCE(f2." d " = f." d ", 1)"
-#define ANY(d) " + COALESCE(f2." d " = f." d ", 0)"
+/* Digest column D of f2 and f: equal where both are held (ALL); held by
+ * both and equal (ANY). Plain SQL for every backend. */
+#define ALL(d) " AND (f2." d " IS NULL OR f." d " IS NULL OR f2." d " = f." d ")"
+#define ANY(d) " OR f2." d " = f." d
 
 static const char same_sql[] =
 	"SELECT o2.ident, v2.number FROM versions v"
 	" JOIN objects o ON o.id = v.object_id"
 	" JOIN versions v2 ON v2.id <> v.id AND v2.files = v.files AND v2.bytes = v.bytes"
 	" JOIN objects o2 ON o2.id = v2.object_id"
-	" WHERE o.ident = ? AND v.number = ? AND NOT EXISTS ("
+	" WHERE o.ident = ?1 AND v.number = ?2 AND NOT EXISTS ("
 	"  SELECT 1 FROM files f WHERE f.version_id = v.id AND NOT EXISTS ("
 	"   SELECT 1 FROM files f2 WHERE f2.version_id = v2.id AND f2.path = f.path"
 	"   AND f2.size = f.size"
 	ALL("md5") ALL("sha1") ALL("sha224") ALL("sha256") ALL("sha384") ALL("sha512")
 	ALL("blake2b512")
-	"   AND 0" ANY("md5") ANY("sha1") ANY("sha224") ANY("sha256") ANY("sha384")
-	ANY("sha512") ANY("blake2b512") " > 0))"
+	"   AND (1 = 0" ANY("md5") ANY("sha1") ANY("sha224") ANY("sha256") ANY("sha384")
+	ANY("sha512") ANY("blake2b512") ")))"
 	" ORDER BY o2.ident, v2.number";
 
 struct same {

@@ -4,7 +4,7 @@
  */
 #include "preserve/catalog/catalog_export.h"
 
-#include "preserve/catalog/catalog_rows_int.h"
+#include "preserve/catalog/catalog_read_int.h"
 
 struct version_walk {
 	catalog_version_fn fn;

@@ -6,7 +6,7 @@
 
 #include <stdio.h>
 #include <string.h>
-#include "preserve/catalog/catalog_rows_int.h"
+#include "preserve/catalog/catalog_read_int.h"
 
 static int head_row(void *arg, int n, const char *const *v, const char *const *names)
 {

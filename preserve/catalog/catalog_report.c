@@ -3,7 +3,7 @@
  * from the catalog's tables (catalog_report.h). Read-only: every
  * statement is a SELECT, run inside the caller's snapshot.
  */
-#include "preserve/catalog/catalog_rows_int.h"
+#include "preserve/catalog/catalog_read_int.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -5,7 +5,7 @@
 #include "preserve/catalog/catalog_report_events.h"
 
 #include <stdio.h>
-#include "preserve/catalog/catalog_rows_int.h"
+#include "preserve/catalog/catalog_read_int.h"
 
 /* The columns every event walk reads first, in this order. */
 #define EVENT_COLUMNS "uuid, datetime, type, outcome, object, version, location"

@@ -13,40 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct intent {
-	char *txid, *object, *state;
-	int version;
-};
-
-struct intents {
-	struct intent *v;
-	size_t n;
-	int oom;
-};
-
-static int take_row(void *arg, int n, const char *const *vals,
-		    const char *const *names)
-{
-	struct intents *in = arg;
-	struct intent *g;
-
-	(void)names;
-	if (n != 4 || !vals[0] || !vals[1] || !vals[2] || !vals[3])
-		return 0;
-	g = realloc(in->v, (in->n + 1) * sizeof(*g));
-	if (!g)
-		return in->oom = 1;
-	in->v = g;
-	g[in->n].txid = strdup(vals[0]);
-	g[in->n].object = strdup(vals[1]);
-	g[in->n].version = (int)strtol(vals[2], NULL, 10);
-	g[in->n].state = strdup(vals[3]);
-	in->n++;
-	return 0;
-}
-
-static void log_event(struct repo *r, const struct intent *it, const char *type,
-		      const char *outcome, const char *detail)
+static void log_event(struct repo *r, const struct catalog_intent *it,
+		      const char *type, const char *outcome, const char *detail)
 {
 	struct catalog_event e = { .type = type, .outcome = outcome, .detail = detail,
 				   .object = it->object, .version = it->version };
@@ -72,7 +40,7 @@ static int drop_intent(struct repo *r, const char *txid, struct custos_err *err)
 }
 
 /* Never registered: remove every trace in every location. */
-static int roll_back(struct repo *r, const struct intent *it,
+static int roll_back(struct repo *r, const struct catalog_intent *it,
 		     struct custos_err *err)
 {
 	char vpath[200];
@@ -89,18 +57,8 @@ static int roll_back(struct repo *r, const struct intent *it,
 	return drop_intent(r, it->txid, err);
 }
 
-static int has_copy(void *arg, int n, const char *const *vals,
-		    const char *const *names)
-{
-	(void)n;
-	(void)vals;
-	(void)names;
-	*(int *)arg = 1;
-	return 1;
-}
-
 /* Registered in the primary: make the copies that are missing. */
-static int finish(struct repo *r, const struct intent *it,
+static int finish(struct repo *r, const struct catalog_intent *it,
 		  struct custos_err *err)
 {
 	int64_t vid;
@@ -111,15 +69,9 @@ static int finish(struct repo *r, const struct intent *it,
 	repo_version_path(vpath, sizeof(vpath), it->object, it->version);
 	snprintf(txid, sizeof(txid), "rep-%s-v%d", it->object, it->version);
 	for (size_t i = 1; i < r->nlocs; i++) {
-		char id[32], lid[32];
-		const char *params[2] = { id, lid };
-		int present = 0;
+		bool present = false;
 
-		snprintf(id, sizeof(id), "%lld", (long long)vid);
-		snprintf(lid, sizeof(lid), "%lld", (long long)r->loc_ids[i]);
-		if (catalog_query(r->cat, "SELECT 1 FROM copies WHERE version_id = ?1"
-				  " AND location_id = ?2 AND status = 'ok'", params, 2,
-				  has_copy, &present, err) < 0)
+		if (catalog_copy_ok(r->cat, vid, r->loc_ids[i], &present, err) < 0)
 			return -1;
 		if (present)
 			continue;
@@ -134,17 +86,14 @@ static int finish(struct repo *r, const struct intent *it,
 
 int repo_recover(struct repo *r, size_t *fixed, struct custos_err *err)
 {
-	struct intents in = { 0 };
+	struct { struct catalog_intent *v; size_t n; } in = { 0 };
 	int rc = 0;
 
 	*fixed = 0;
-	if (catalog_query(r->cat, "SELECT txid, object, version, state FROM ingests"
-			  " ORDER BY started", NULL, 0, take_row, &in, err) < 0)
+	if (catalog_intents(r->cat, &in.v, &in.n, err) < 0)
 		return -1;
-	if (in.oom)
-		rc = err_nomem(err);
 	for (size_t i = 0; rc == 0 && i < in.n; i++) {
-		const struct intent *it = &in.v[i];
+		const struct catalog_intent *it = &in.v[i];
 
 		if (!it->txid || !it->object || !it->state) {
 			rc = err_nomem(err);
@@ -156,11 +105,6 @@ int repo_recover(struct repo *r, size_t *fixed, struct custos_err *err)
 		if (rc == 0)
 			(*fixed)++;
 	}
-	for (size_t i = 0; i < in.n; i++) {
-		free(in.v[i].txid);
-		free(in.v[i].object);
-		free(in.v[i].state);
-	}
-	free(in.v);
+	catalog_intents_free(in.v, in.n);
 	return rc;
 }

@@ -106,15 +106,13 @@ static int sync_locations(struct repo *r, struct custos_err *err)
 	return 0;
 }
 
-static int read_ids(void *arg, int n, const char *const *vals,
-		    const char *const *names)
+/* Read-only: the catalog ids of the locations it knows (0 if not yet). */
+static int read_ids(struct repo *r, struct custos_err *err)
 {
-	struct repo *r = arg;
-
-	(void)names;
-	for (size_t i = 0; n == 2 && vals[0] && vals[1] && i < r->nlocs; i++)
-		if (!strcmp(location_name(r->locs[i]), vals[0]))
-			r->loc_ids[i] = strtoll(vals[1], NULL, 10);
+	for (size_t i = 0; i < r->nlocs; i++)
+		if (catalog_location_id(r->cat, location_name(r->locs[i]),
+					&r->loc_ids[i], err) < 0)
+			return -1;
 	return 0;
 }
 
@@ -185,8 +183,7 @@ static int load_parts(struct repo *r, enum repo_mode mode, bool create,
 	    catalog_open(&r->cat, db, create, err) < 0)
 		goto out;
 	if (mode == REPO_READ) {
-		rc = catalog_query(r->cat, "SELECT name, id FROM locations", NULL, 0,
-				   read_ids, r, err);
+		rc = read_ids(r, err);
 		goto out;
 	}
 	if (catalog_begin(r->cat, err) < 0)

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sqlite3.h>
 
+#include "preserve/catalog/catalog_int.h"
 #include "preserve/catalog/catalog.h"
 #include "tests/testutil.h"
 
@@ -224,6 +225,118 @@ static void catalog__query_is_read_only(void **state)
 				       count_row, &n, &err), -1);
 }
 
+static void catalog__postgresql_is_refused_for_now(void **state)
+{
+	static const char *const where[] = {
+		"postgresql://custos:s3cret@db.example/custos",
+		"postgres://custos:s3cret@db.example/custos",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
+		struct catalog *c = NULL;
+		struct custos_err err;
+
+		assert_int_equal(catalog_open(&c, where[i], true, &err), -1);
+		assert_null(c);
+		assert_int_equal(err.code, CUSTOS_EUSAGE);
+		assert_non_null(strstr(err.msg, "PostgreSQL catalogs are not supported yet"));
+		/* the address may carry a password: it is not repeated */
+		assert_null(strstr(err.msg, "s3cret"));
+	}
+}
+
+static void catalog__query_reads_a_snapshot(void **state)
+{
+	struct fixture *fx = *state;
+	struct custos_err err;
+	const char *params[1] = { NULL };
+	long n = -1;
+
+	/* BEGIN and COMMIT pass as read-only: a report's snapshot */
+	assert_int_equal(catalog_query(fx->c, "BEGIN", NULL, 0, NULL, NULL, &err), 0);
+	assert_int_equal(catalog_query(fx->c, "SELECT COUNT(*) FROM events WHERE"
+				       " ?1 IS NULL", params, 1, count_row, &n, &err), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(catalog_query(fx->c, "COMMIT", NULL, 0, NULL, NULL, &err), 0);
+}
+
+static void catalog__policy_is_new_once(void **state)
+{
+	struct fixture *fx = *state;
+	struct custos_err err;
+	bool is_new = false;
+
+	assert_int_equal(catalog_policy_record(fx->c, "ab", "p", "1", "text",
+					       &is_new, &err), 0);
+	assert_true(is_new);
+	assert_int_equal(catalog_policy_record(fx->c, "ab", "p", "1", "text",
+					       &is_new, &err), 0);
+	assert_false(is_new);
+}
+
+static void catalog__locations_copies_intents(void **state)
+{
+	struct fixture *fx = *state;
+	struct custos_err err;
+	struct catalog_location loc = { .name = "second", .type = "fs", .where = "/x" };
+	struct catalog_version v = { .number = 1, .source = "src" };
+	struct catalog_intent *in = NULL;
+	int64_t lid, found = -1, oid, vid;
+	bool ok = true;
+	size_t n = 0;
+
+	assert_int_equal(catalog_location_id(fx->c, "second", &found, &err), 1);
+	assert_int_equal(found, -1);
+	assert_int_equal(catalog_begin(fx->c, &err), 0);
+	assert_int_equal(catalog_location_put(fx->c, &loc, &lid, &err), 0);
+	assert_int_equal(catalog_object_add(fx->c, "obj", &oid, &err), 0);
+	v.object_id = oid;
+	assert_int_equal(catalog_version_add(fx->c, &v, &vid, &err), 0);
+	assert_int_equal(catalog_intent_add(fx->c, "tx-1", "obj", 1, "stored", &err), 0);
+	assert_int_equal(catalog_intent_add(fx->c, "tx-2", "obj", 2, "staging", &err), 0);
+	assert_int_equal(catalog_commit(fx->c, &err), 0);
+	assert_int_equal(catalog_location_id(fx->c, "second", &found, &err), 0);
+	assert_int_equal(found, lid);
+
+	/* a copy counts only while its status is "ok" */
+	assert_int_equal(catalog_copy_ok(fx->c, vid, lid, &ok, &err), 0);
+	assert_false(ok);
+	assert_int_equal(catalog_copy_put(fx->c, vid, lid, "ok", true, &err), 0);
+	assert_int_equal(catalog_copy_ok(fx->c, vid, lid, &ok, &err), 0);
+	assert_true(ok);
+	assert_int_equal(catalog_copy_put(fx->c, vid, lid, "missing", false, &err), 0);
+	assert_int_equal(catalog_copy_ok(fx->c, vid, lid, &ok, &err), 0);
+	assert_false(ok);
+
+	assert_int_equal(catalog_intents(fx->c, &in, &n, &err), 0);
+	assert_int_equal(n, 2);
+	for (size_t i = 0; i < n; i++) {
+		assert_string_equal(in[i].object, "obj");
+		assert_string_equal(in[i].state, in[i].version == 1 ? "stored" : "staging");
+		assert_string_equal(in[i].txid, in[i].version == 1 ? "tx-1" : "tx-2");
+	}
+	catalog_intents_free(in, n);
+	assert_int_equal(catalog_intent_remove(fx->c, "tx-1", &err), 0);
+	assert_int_equal(catalog_intents(fx->c, &in, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(in[0].txid, "tx-2");
+	catalog_intents_free(in, n);
+}
+
+static void catalog__reopen_keeps_the_chain(void **state)
+{
+	struct fixture *fx = *state;
+	struct custos_err err;
+
+	/* a second open finds the schema current and appends after the last id */
+	add_events(fx->c, 2);
+	catalog_close(fx->c);
+	assert_int_equal(catalog_open(&fx->c, fx->db, false, &err), 0);
+	add_events(fx->c, 2);
+	verify(fx->c, 4, 0, NULL);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -237,6 +350,11 @@ int main(void)
 		T(catalog__chosen_uuid_and_time),
 		T(catalog__objects_versions_files),
 		T(catalog__query_is_read_only),
+		T(catalog__postgresql_is_refused_for_now),
+		T(catalog__query_reads_a_snapshot),
+		T(catalog__policy_is_new_once),
+		T(catalog__locations_copies_intents),
+		T(catalog__reopen_keeps_the_chain),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "preserve/catalog/catalog_int.h"
 #include "preserve/catalog/catalog_audit.h"
 #include "tests/testutil.h"
 

@@ -1,10 +1,10 @@
 /*
- * preserve/catalog/catalog_rows_int.h - what the catalog's read operations
+ * preserve/catalog/catalog_read_int.h - what the catalog's read operations
  * share: text columns turned into integers, and single-number queries.
  * Not a public header.
  */
-#ifndef CUSTOS_PRESERVE_CATALOG_CATALOG_ROWS_INT_H
-#define CUSTOS_PRESERVE_CATALOG_CATALOG_ROWS_INT_H
+#ifndef CUSTOS_PRESERVE_CATALOG_CATALOG_READ_INT_H
+#define CUSTOS_PRESERVE_CATALOG_CATALOG_READ_INT_H
 
 #include <stdint.h>
 #include "core/err.h"

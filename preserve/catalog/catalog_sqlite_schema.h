@@ -1,9 +1,12 @@
 /*
- * preserve/catalog/catalog_schema.h - the catalog's schema, one step per version.
- * Steps are append-only: a new version adds a step, never edits one.
+ * preserve/catalog/catalog_sqlite_schema.h - the catalog's schema in SQLite's
+ * DDL (INTEGER PRIMARY KEY ids, WITHOUT ROWID, RAISE triggers), one step per
+ * version; only catalog_sqlite.c includes it. Steps are append-only: a new
+ * version adds a step, never edits one. Another backend writes the same
+ * tables, columns and constraints in its own DDL, step for step.
  */
-#ifndef CUSTOS_PRESERVE_CATALOG_CATALOG_SCHEMA_H
-#define CUSTOS_PRESERVE_CATALOG_CATALOG_SCHEMA_H
+#ifndef CUSTOS_PRESERVE_CATALOG_CATALOG_SQLITE_SCHEMA_H
+#define CUSTOS_PRESERVE_CATALOG_CATALOG_SQLITE_SCHEMA_H
 
 static const char *const catalog_migrations[] = {
 	/* 1: the first schema */
