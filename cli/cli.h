@@ -95,6 +95,11 @@ json_t *cli_json_string(const char *s);
  * or two edits away), or NULL: for "did you mean". */
 const char *cli_suggest(const char *word, const char *const *names, size_t n);
 
+/* The usage error for an unknown subcommand WORD of a command whose
+ * subcommands are NAMES[0..N): "unknown subcommand 'WORD'", with "did
+ * you mean" when one is close. Returns CLI_EXIT_USAGE. */
+int cli_unknown_subcommand(const char *word, const char *const *names, size_t n);
+
 /* Capture what a library function prints to a FILE (report verify, the
  * proofs) so that --json can carry it as lines. cli_capture_open gives
  * stdout in text mode. */

@@ -98,6 +98,8 @@ static int log_option(void *arg, int opt, char *value)
 	return 0;
 }
 
+static const char *const subcommands[] = { "verify", "prove", "consistency" };
+
 int cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -123,7 +125,9 @@ int cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 		optind++;
 	}
 	if (optind != argc)
-		return cli_usage_error(cmd_log_usage, "unexpected argument '%s'", argv[optind]);
+		return optind + 1 == argc && !do_verify ?
+		       cli_unknown_subcommand(argv[optind], subcommands, 3) :
+		       cli_usage_error(cmd_log_usage, "unexpected argument '%s'", argv[optind]);
 	if ((rc = cli_open(ctx)))
 		return rc;
 	if (do_verify)

@@ -59,8 +59,7 @@ int cmd_policy(struct cli_ctx *ctx, int argc, char **argv)
 	if (optind >= argc)
 		return cli_usage_error(cmd_policy_usage, "policy needs a subcommand: check");
 	if (strcmp(argv[optind], "check"))
-		return cli_usage_error(cmd_policy_usage, "unknown policy subcommand '%s'",
-				       argv[optind]);
+		return cli_unknown_subcommand(argv[optind], (const char *const[]){ "check" }, 1);
 	if (argc - optind != 2)
 		return cli_usage_error(cmd_policy_usage, "policy check takes exactly one FILE");
 	return policy_check(argv[optind + 1], ctx->json);

@@ -226,5 +226,7 @@ int cmd_report(struct cli_ctx *ctx, int argc, char **argv)
 		return sub[0] == 'p' ? cli_log_prove(ctx, arg) :
 				       cli_log_consistency(ctx, arg, a.pubkey);
 	}
-	return cli_usage_error(cmd_report_usage, "unexpected argument '%s'", sub);
+	static const char *const subcommands[] = { "verify", "prove", "consistency" };
+
+	return cli_unknown_subcommand(sub, subcommands, 3);
 }

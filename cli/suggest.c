@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/exit.h"
 
 #define MAX_WORD 64
 
@@ -58,4 +59,15 @@ const char *cli_suggest(const char *word, const char *const *names, size_t n)
 		}
 	}
 	return best <= limit && best < len ? pick : NULL;
+}
+
+int cli_unknown_subcommand(const char *word, const char *const *names, size_t n)
+{
+	const char *pick = cli_suggest(word, names, n);
+
+	if (pick)
+		cli_errorf("unknown subcommand '%s'; did you mean '%s'?", word, pick);
+	else
+		cli_errorf("unknown subcommand '%s'; see --help", word);
+	return CLI_EXIT_USAGE;
 }

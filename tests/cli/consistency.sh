@@ -81,6 +81,12 @@ check_err 2 "custos: unknown option '--rpeo' before the command; did you mean '-
 # --- one error line per mistake, "custos COMMAND: MESSAGE" ---------------
 check_err 2 "custos: 'audti' is not a custos command; did you mean 'audit'?" \
 	"custos audti" -- "$CUSTOS" audti
+check_err 2 "custos log: unknown subcommand 'verfy'; did you mean 'verify'?" \
+	"log verfy" -- "$CUSTOS" log verfy -r "$R"
+check_err 2 "custos report: unknown subcommand 'verfiy'; did you mean 'verify'?" \
+	"report verfiy" -- "$CUSTOS" report verfiy "$SCRATCH" -r "$R"
+check_err 2 "custos policy: unknown subcommand 'chek'; did you mean 'check'?" \
+	"policy chek" -- "$CUSTOS" policy chek "$POLICY"
 check_err 2 "custos: 'frobnicate' is not a custos command; see 'custos --help'" \
 	"no suggestion for a far word" -- "$CUSTOS" frobnicate
 check_err 2 "custos ls: unknown option '--frob'" "unknown option" -- "$CUSTOS" ls --frob -r "$R"
