@@ -13,15 +13,64 @@
 
 #include "cli/commands.h"
 #include "cli/exit.h"
+#include "core/text.h"
 #include "preserve/bagit/bagfacts.h"
 #include "preserve/repo/repo.h"
 
-__attribute__((format(printf, 2, 0)))
-static void vmsg(const char *prefix, const char *fmt, va_list ap)
+/* Where messages go: the running command (its name, --json). */
+static const struct cli_ctx *msg_ctx;
+/* The first error in --json mode, written by cli_flush_error. */
+static struct {
+	bool have;
+	char msg[2048];
+	char path[4096];
+} pending;
+static bool json_printed;      /* the command printed its JSON result */
+
+void cli_set_ctx(const struct cli_ctx *ctx)
 {
-	fprintf(stderr, "custos: %s", prefix);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	msg_ctx = ctx;
+}
+
+const char *cli_text(const char *s)
+{
+	static char *last;
+
+	free(last);
+	last = text_escape(s ? s : "");
+	return last ? last : "(out of memory)";
+}
+
+json_t *cli_json_string(const char *s)
+{
+	char *e = text_escape(s);
+	json_t *j = e ? json_string(e) : NULL;
+
+	free(e);
+	return j;
+}
+
+static void put_line(const char *kind, const char *text)
+{
+	if (msg_ctx && msg_ctx->cmd)
+		fprintf(stderr, "custos %s: %s%s\n", msg_ctx->cmd->name, kind, cli_text(text));
+	else
+		fprintf(stderr, "custos: %s%s\n", kind, cli_text(text));
+}
+
+__attribute__((format(printf, 2, 0)))
+static void verror(const char *path, const char *fmt, va_list ap)
+{
+	char text[2048];
+
+	vsnprintf(text, sizeof(text), fmt, ap);
+	if (msg_ctx && msg_ctx->json && !json_printed && !pending.have) {
+		pending.have = true;
+		snprintf(pending.msg, sizeof(pending.msg), "%s", text);
+		snprintf(pending.path, sizeof(pending.path), "%s", path ? path : "");
+		return;
+	}
+	put_line("", text);
 }
 
 void cli_errorf(const char *fmt, ...)
@@ -29,17 +78,40 @@ void cli_errorf(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmsg("", fmt, ap);
+	verror(NULL, fmt, ap);
 	va_end(ap);
 }
 
 void cli_warnf(const char *fmt, ...)
 {
 	va_list ap;
+	char text[2048];
 
 	va_start(ap, fmt);
-	vmsg("warning: ", fmt, ap);
+	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
+	put_line("warning: ", text);
+}
+
+void cli_flush_error(int rc)
+{
+	static const char *const codes[] = { "ok", "invalid", "usage", "failed" };
+	json_t *e;
+
+	if (!pending.have)
+		return;
+	pending.have = false;
+	if (json_printed) {
+		put_line("", pending.msg);
+		return;
+	}
+	if (rc < 0 || rc > 3)
+		rc = CLI_EXIT_FAILED;
+	e = json_pack("{s:s, s:i, s:o}", "code", codes[rc], "exit", rc, "message",
+		      cli_json_string(pending.msg));
+	if (e && pending.path[0])
+		json_object_set_new(e, "path", cli_json_string(pending.path));
+	cli_print_json(json_pack("{s:o}", "error", e));
 }
 
 int cli_exit_from_err(const struct custos_err *e)
@@ -57,22 +129,31 @@ int cli_exit_from_err(const struct custos_err *e)
 	}
 }
 
+static void fail_at(const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void fail_at(const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verror(path, fmt, ap);
+	va_end(ap);
+}
+
 int cli_fail(const struct custos_err *e)
 {
-	cli_errorf("%s", e->msg[0] ? e->msg : "unknown error");
+	fail_at(e->path[0] ? e->path : NULL, "%s", e->msg[0] ? e->msg : "unknown error");
 	return cli_exit_from_err(e);
 }
 
 int cli_usage_error(const char *usage, const char *fmt, ...)
 {
 	va_list ap;
-	const char *end = strchr(usage, '\n');
 
+	(void)usage;
 	va_start(ap, fmt);
-	vmsg("", fmt, ap);
+	verror(NULL, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "%.*s\n", end ? (int)(end - usage) : (int)strlen(usage),
-		usage);
 	return CLI_EXIT_USAGE;
 }
 
@@ -110,7 +191,7 @@ int cli_parse_info(struct bag_tag *tag, char *arg)
 	return 0;
 }
 
-int cli_parse_size(uint64_t *out, const char *arg)
+int cli_parse_size(uint64_t *out, const char *option, const char *arg)
 {
 	char *end;
 	unsigned long long v;
@@ -135,7 +216,8 @@ int cli_parse_size(uint64_t *out, const char *arg)
 	*out = (uint64_t)v * mult;
 	return 0;
 bad:
-	cli_errorf("not a size: '%s' (use a number with K, M, G or T)", arg);
+	cli_errorf("%s takes a size (bytes, or a number with K, M, G or T), not '%s'",
+		   option, arg);
 	return -1;
 }
 
@@ -150,7 +232,7 @@ int cli_open_repo(struct repo **out, const char *opt, int write)
 
 	err_clear(&err);
 	if (repo_open(out, repo_locate(opt), write ? REPO_WRITE : REPO_READ, &err) < 0) {
-		cli_errorf("%s", err.msg);
+		cli_fail(&err);
 		return err.code == CUSTOS_EUSAGE ? CLI_EXIT_USAGE : CLI_EXIT_FAILED;
 	}
 	return 0;
@@ -178,7 +260,55 @@ int cli_print_json(json_t *j)
 	json_decref(j);
 	if (!s)
 		return -1;
+	json_printed = true;
 	puts(s);
 	free(s);
 	return 0;
+}
+
+FILE *cli_capture_open(struct cli_capture *c, bool json)
+{
+	memset(c, 0, sizeof(*c));
+	if (!json)
+		return stdout;
+	c->f = open_memstream(&c->buf, &c->len);
+	return c->f;
+}
+
+json_t *cli_capture_lines(struct cli_capture *c)
+{
+	json_t *arr;
+	char *line, *next;
+
+	if (!c->f)
+		return NULL;
+	fclose(c->f);
+	c->f = NULL;
+	arr = json_array();
+	for (line = c->buf; arr && line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		json_array_append_new(arr, cli_json_string(line));
+	}
+	free(c->buf);
+	c->buf = NULL;
+	return arr;
+}
+
+void cli_human_size(char *buf, size_t size, uint64_t bytes)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	double v = (double)bytes;
+	int u = -1;
+
+	if (bytes < 1024) {
+		snprintf(buf, size, "%llu B", (unsigned long long)bytes);
+		return;
+	}
+	while (v >= 1024 && u < 5) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, size, v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
 }

@@ -6,6 +6,7 @@
 #define CUSTOS_CLI_CLI_H
 
 #include <getopt.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <jansson.h>
@@ -60,16 +61,65 @@ int cli_open(struct cli_ctx *ctx);
 /* Reopen it for writing (a read-only command that must repair). */
 int cli_reopen_write(struct cli_ctx *ctx);
 
-/* "custos: MESSAGE" on stderr. */
+/* Messages. An error is one line "custos COMMAND: MESSAGE" on stderr
+ * ("custos: MESSAGE" before the command is known). In --json mode the
+ * first error instead becomes the one JSON object on stdout, {"error":
+ * {"code", "exit", "message", "path"?}} (docs/cli.md), written by
+ * cli_finish, unless the command already printed its JSON result; later
+ * errors stay text on stderr. Warnings are always text on stderr. Every
+ * message goes through text_escape. */
+void cli_set_ctx(const struct cli_ctx *ctx);
 void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Print E's message; return its exit code. */
+/* Print E's message (with its path in JSON); return its exit code. */
 int cli_fail(const struct custos_err *e);
 
-/* Print "custos CMD: MESSAGE" and the usage line; return CLI_EXIT_USAGE. */
+/* Print the usage error "custos CMD: MESSAGE"; return CLI_EXIT_USAGE.
+ * USAGE is the command's help text (kept for the callers; not printed,
+ * so that a mistake is one line). */
 int cli_usage_error(const char *usage, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* Write the pending --json error for exit code RC, if any (main). */
+void cli_flush_error(int rc);
+
+/* The one way a name or message is printed: text_escape'd (invalid
+ * UTF-8 and control characters as \xHH). The text form is valid until
+ * the next call of cli_text; the JSON form is a new string, never NULL
+ * for a non-NULL S unless memory ran out. */
+const char *cli_text(const char *s);
+json_t *cli_json_string(const char *s);
+
+/* The closest of NAMES[0..N) to WORD (a prefix of one, or at most one
+ * or two edits away), or NULL: for "did you mean". */
+const char *cli_suggest(const char *word, const char *const *names, size_t n);
+
+/* The usage error for an unknown subcommand WORD of a command whose
+ * subcommands are NAMES[0..N): "unknown subcommand 'WORD'", with "did
+ * you mean" when one is close. Returns CLI_EXIT_USAGE. */
+int cli_unknown_subcommand(const char *word, const char *const *names, size_t n);
+
+/* Capture what a library function prints to a FILE (report verify, the
+ * proofs) so that --json can carry it as lines. cli_capture_open gives
+ * stdout in text mode. */
+struct cli_capture {
+	char *buf;
+	size_t len;
+	FILE *f;
+};
+FILE *cli_capture_open(struct cli_capture *c, bool json);
+/* Close C; the captured lines as a new JSON array (NULL in text mode). */
+json_t *cli_capture_lines(struct cli_capture *c);
+
+/* Human size: "1.2 MiB", "512 B" into BUF. */
+void cli_human_size(char *buf, size_t size, uint64_t bytes);
+
+/* A date for --since: YYYY-MM-DD or ISO 8601 with seconds and Z or an
+ * offset (2026-11-01T12:00:00Z, 2026-11-01T14:00:00+02:00), as a UTC
+ * time "YYYY-MM-DDTHH:MM:SSZ" into OUT (21 bytes). 0, or -1 (usage
+ * error naming OPTION and the value printed). */
+int cli_parse_date(char out[21], const char *option, const char *value);
 
 /* Parse a job count 1..1024. 0, or -1 (message printed). */
 int cli_parse_jobs(unsigned *out, const char *arg);
@@ -79,8 +129,9 @@ int cli_parse_jobs(unsigned *out, const char *arg);
 struct bag_tag;
 int cli_parse_info(struct bag_tag *tag, char *arg);
 
-/* Parse "10G", "500M", "1024" (binary suffixes K M G T). 0, or -1. */
-int cli_parse_size(uint64_t *out, const char *arg);
+/* Parse "10G", "500M", "1024" (binary suffixes K M G T) for OPTION.
+ * 0, or -1 (one usage error naming OPTION and ARG printed). */
+int cli_parse_size(uint64_t *out, const char *option, const char *arg);
 
 /* Open the repository OPT, $CUSTOS_REPO or "."; print the error and
  * return the exit code on failure (0 on success). WRITE takes the lock.

@@ -46,14 +46,14 @@ static int parse_rate(uint64_t *out, const char *arg)
 	size_t n = strlen(arg);
 
 	if (n >= sizeof(buf))
-		return cli_parse_size(out, arg);
+		return cli_parse_size(out, "--rate", arg);
 	memcpy(buf, arg, n + 1);
 	if (n > 2 && !strcmp(buf + n - 2, "/s"))
 		buf[n - 2] = '\0';
-	if (cli_parse_size(out, buf) < 0)
+	if (cli_parse_size(out, "--rate", buf) < 0)
 		return -1;
 	if (*out == 0) {
-		cli_errorf("--rate must be more than 0");
+		cli_errorf("--rate must be more than 0, not '%s'", arg);
 		return -1;
 	}
 	return 0;
@@ -70,17 +70,17 @@ static int audit_option(void *arg, int opt, char *value)
 	case 'F': ac->o.repair = true; break;
 	case 'N': ac->notify = value; break;
 	case 'B':
-		if (cli_parse_size(&ac->o.budget_bytes, value) < 0)
-			return cli_usage_error(cmd_audit_usage, "bad --budget-bytes");
+		if (cli_parse_size(&ac->o.budget_bytes, "--budget-bytes", value) < 0)
+			return CLI_EXIT_USAGE;
 		break;
 	case 'T':
 		if (duration_parse(&ac->o.budget_seconds, value) < 0)
-			return cli_usage_error(cmd_audit_usage,
-					       "bad --budget-time '%s' (use 30m, 2h, ...)", value);
+			return cli_usage_error(cmd_audit_usage, "--budget-time takes a duration "
+					       "such as 30m, 2h or 90d, not '%s'", value);
 		break;
 	case 'R':
 		if (parse_rate(&ac->o.rate, value) < 0)
-			return cli_usage_error(cmd_audit_usage, "bad --rate");
+			return CLI_EXIT_USAGE;
 		break;
 	case 'j':
 		if (cli_parse_jobs(&ac->o.jobs, value) < 0)
@@ -122,16 +122,17 @@ static void print_text(const struct repo *r, const struct audit_result *res)
 	for (size_t i = 0; i < res->nfindings; i++) {
 		const struct audit_finding *f = &res->findings[i];
 
-		printf("%s %s v%d %s: %s", location_name(repo_location(r, f->loc)), f->object,
-		       f->version, *f->path ? f->path : "(whole copy)",
+		printf("%s %s v%d ", location_name(repo_location(r, f->loc)), f->object,
+		       f->version);
+		printf("%s: %s", *f->path ? cli_text(f->path) : "(whole copy)",
 		       audit_state_name(f->state));
 		if (f->expected[0] || f->actual[0])
 			printf(" (expected %s, actual %s)", f->expected[0] ? f->expected : "-",
 			       f->actual[0] ? f->actual : "-");
 		if (f->moved_to)
-			printf(" -> %s", f->moved_to);
+			printf(" -> %s", cli_text(f->moved_to));
 		if (f->why)
-			printf(": %s", f->why);
+			printf(": %s", cli_text(f->why));
 		printf("%s\n", f->repaired ? " [repaired]" : "");
 	}
 	printf("audit run %lld: %llu copies, %llu files, %llu bytes in %.1f s; "

@@ -13,7 +13,7 @@
 
 const char cmd_bag_usage[] =
 	"usage: custos bag SRC_DIR [--dest DIR] [--algorithm ALG[,ALG...]] "
-	"[--info KEY=VALUE]... [--jobs N]\n"
+	"[--info KEY=VALUE]... [--jobs N] [--json]\n"
 	"\n"
 	"Make a BagIt 1.0 bag (RFC 8493). Without --dest, SRC_DIR is converted in\n"
 	"place (its contents move into SRC_DIR/data); with --dest, SRC_DIR's files\n"
@@ -86,9 +86,14 @@ int cmd_bag(struct cli_ctx *ctx, int argc, char **argv)
 		rc = cli_fail(&err);
 		goto out;
 	}
-	printf("%s: bagged %llu %s, %llu bytes\n", a.o.dest ? a.o.dest : a.o.src,
-	       (unsigned long long)res.files, cli_plural(res.files, "file", "files"),
-	       (unsigned long long)res.bytes);
+	if (ctx->json)
+		cli_print_json(json_pack("{s:o, s:I, s:I}", "bag",
+					 cli_json_string(a.o.dest ? a.o.dest : a.o.src),
+					 "files", (json_int_t)res.files, "bytes", (json_int_t)res.bytes));
+	else
+		printf("%s: bagged %llu %s, %llu bytes\n", cli_text(a.o.dest ? a.o.dest : a.o.src),
+		       (unsigned long long)res.files, cli_plural(res.files, "file", "files"),
+		       (unsigned long long)res.bytes);
 	rc = CLI_EXIT_OK;
 out:
 	free(a.info);

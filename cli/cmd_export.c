@@ -13,7 +13,8 @@
 #include "preserve/repo/export.h"
 
 const char cmd_export_usage[] =
-	"usage: custos export ID DEST [--version N] [--format dir|zip|tar|tar.gz] [-r REPO]\n"
+	"usage: custos export ID DEST [--version N] [--format dir|zip|tar|tar.gz]\n"
+	"                    [--json] [-r REPO]\n"
 	"\n"
 	"Write object ID (latest version, or N) as a BagIt bag at DEST. The format\n"
 	"defaults to what DEST's name ends in (.zip, .tar, .tar.gz, .tgz), else a\n"
@@ -35,6 +36,16 @@ static enum export_format guess(const char *dest)
 			return exts[i].f;
 	}
 	return EXPORT_DIR;
+}
+
+static const char *format_name(enum export_format f)
+{
+	switch (f) {
+	case EXPORT_ZIP: return "zip";
+	case EXPORT_TAR: return "tar";
+	case EXPORT_TAR_GZ: return "tar.gz";
+	default: return "dir";
+	}
 }
 
 struct export_args {
@@ -84,7 +95,12 @@ int cmd_export(struct cli_ctx *ctx, int argc, char **argv)
 	if (repo_export(ctx->repo, argv[optind], (int)a.version, argv[optind + 1], fmt,
 			&from, &err) < 0)
 		return cli_fail(&err);
-	printf("exported %s to '%s' (from location '%s')\n", argv[optind],
-	       argv[optind + 1], from);
+	if (ctx->json)
+		cli_print_json(json_pack("{s:o, s:o, s:s, s:o}", "id", cli_json_string(argv[optind]),
+					 "dest", cli_json_string(argv[optind + 1]),
+					 "format", format_name(fmt), "from", cli_json_string(from)));
+	else
+		printf("exported %s to '%s' (from location '%s')\n", cli_text(argv[optind]),
+		       argv[optind + 1], from);
 	return CLI_EXIT_OK;
 }

@@ -20,6 +20,7 @@
 #include "cli/exit.h"
 #include "core/fileio.h"
 #include "core/pool.h"
+#include "core/text.h"
 #include "core/walk.h"
 #include "formats/identify.h"
 
@@ -80,7 +81,7 @@ static char *render_json(const char *path, uint64_t size,
 			"mime", m->mime, "basis", fmt_basis_name(m->basis),
 			"evidence", m->evidence, "warnings", w));
 	}
-	json_object_set_new(o, "path", json_stringn_nocheck(path, strlen(path)));
+	json_object_set_new(o, "path", cli_json_string(path));
 	json_object_set_new(o, "size", json_integer((json_int_t)size));
 	json_object_set_new(o, "matches", arr);
 	s = json_dumps(o, JSON_PRESERVE_ORDER |
@@ -153,8 +154,10 @@ static void put_column(struct line *l, const struct fmt_result *r, int col,
 static char *render_text(const char *path, const struct fmt_result *r)
 {
 	struct line l = { NULL, 0, 0, true };
+	char *shown = text_escape(path);   /* not cli_text: this runs on workers */
 
-	put(&l, path);
+	put(&l, shown ? shown : "(out of memory)");
+	free(shown);
 	if (r->nmatches == 0)
 		put(&l, "\tUNKNOWN\t\t\t");
 	for (int col = 0; col < 4 && r->nmatches; col++) {
@@ -200,6 +203,25 @@ static int identify_one(void *ctx, size_t idx, unsigned worker)
 	return 0;
 }
 
+/* PATH could not be read: the error line, or with --json a JSON line of
+ * its own like the others ({"path", "error"}). */
+static void unreadable(struct run *run, const char *path, const char *msg)
+{
+	run->failed = true;
+	if (run->json) {
+		json_t *e = json_pack("{s:o, s:{s:s, s:i, s:o}}", "path", cli_json_string(path),
+				      "error", "code", "failed", "exit", CLI_EXIT_FAILED,
+				      "message", cli_json_string(msg));
+		char *line = e ? json_dumps(e, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+
+		printf("%s\n", line ? line : "{\"error\":{\"code\":\"failed\"}}");
+		free(line);
+		json_decref(e);
+	} else {
+		cli_errorf("%s", msg);
+	}
+}
+
 static void flush_batch(struct run *run)
 {
 	if (!run->n)
@@ -210,10 +232,8 @@ static void flush_batch(struct run *run)
 
 		if (it->out)
 			printf("%s\n", it->out);
-		else {
-			cli_errorf("%s", it->errmsg[0] ? it->errmsg : "internal error");
-			run->failed = true;
-		}
+		else
+			unreadable(run, it->path, it->errmsg[0] ? it->errmsg : "internal error");
 		free(it->path);
 		free(it->out);
 		memset(it, 0, sizeof(*it));
@@ -259,88 +279,51 @@ static int add_arg(struct run *run, const char *path)
 
 	if (lstat(path, &st) < 0) {
 		err_sys(&err, path, "cannot read '%s'", path);
-		cli_errorf("%s", err.msg);
-		run->failed = true;
+		unreadable(run, path, err.msg);
 		return 0;
 	}
 	if (S_ISDIR(st.st_mode)) {
 		struct walk_ctx wc = { run, path };
 
-		if (walk_tree(path, "", walk_cb, &wc, &err)) {
-			cli_errorf("%s", err.msg);
-			run->failed = true;
-		}
+		if (walk_tree(path, "", walk_cb, &wc, &err))
+			unreadable(run, path, err.msg);
 		return 0;
 	}
 	return add_path(run, strdup(path));
 }
 
 struct opts {
-	bool json;
 	const char *sigs, *csigs;
 	unsigned jobs;
-	int first_path;
 };
 
-/* Options taking a value, as "--name VALUE" or "--name=VALUE". */
-static const char *const valued[] = { "--signatures", "--container-signatures",
-				      "--jobs" };
-
-/* If A is a valued option, its value (from A or the next argument). */
-static int option_value(int argc, char **argv, int *i, size_t *which,
-			const char **val)
+static int identify_option(void *arg, int opt, char *value)
 {
-	const char *a = argv[*i];
+	struct opts *o = arg;
 
-	for (size_t k = 0; k < sizeof(valued) / sizeof(valued[0]); k++) {
-		size_t n = strlen(valued[k]);
-
-		if (strncmp(a, valued[k], n) || (a[n] && a[n] != '='))
-			continue;
-		*which = k;
-		if (a[n] == '=') {
-			*val = a + n + 1;
-			return 1;
-		}
-		if (*i + 1 >= argc)
-			return cli_usage_error(cmd_identify_usage,
-					       "%s needs a value", a), -1;
-		*val = argv[++*i];
-		return 1;
+	switch (opt) {
+	case 's': o->sigs = value; break;
+	case 'c': o->csigs = value; break;
+	default:
+		if (cli_parse_jobs(&o->jobs, value) < 0)
+			return CLI_EXIT_USAGE;
 	}
 	return 0;
 }
 
-static int parse_opts(int argc, char **argv, struct opts *o, char **paths,
-		      int *npaths)
+static int parse_opts(struct cli_ctx *ctx, int argc, char **argv, struct opts *o)
 {
-	bool dashdash = false;
+	static const struct option longopts[] = {
+		{ "signatures", required_argument, NULL, 's' },
+		{ "container-signatures", required_argument, NULL, 'c' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int rc;
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *val = NULL;
-		size_t which = 0;
-		int rc;
-
-		if (dashdash || a[0] != '-' || !a[1]) {
-			paths[(*npaths)++] = argv[i];
-		} else if (!strcmp(a, "--")) {
-			dashdash = true;
-		} else if (!strcmp(a, "--json")) {
-			o->json = true;
-		} else if ((rc = option_value(argc, argv, &i, &which, &val)) < 0) {
-			return CLI_EXIT_USAGE;
-		} else if (rc == 0) {
-			return cli_usage_error(cmd_identify_usage,
-					       "unknown option '%s'", a);
-		} else if (which == 0) {
-			o->sigs = val;
-		} else if (which == 1) {
-			o->csigs = val;
-		} else if (cli_parse_jobs(&o->jobs, val)) {
-			return CLI_EXIT_USAGE;
-		}
-	}
-	if (!*npaths)
+	if ((rc = cli_parse(ctx, argc, argv, NULL, longopts, identify_option, o)))
+		return rc;
+	if (optind >= argc)
 		return cli_usage_error(cmd_identify_usage, "no PATH given");
 	return 0;
 }
@@ -358,20 +341,19 @@ static int run_all(struct run *run, char **paths, int npaths)
 
 int cmd_identify(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct opts o = { .json = ctx->json };   /* --json before the command */
+	struct opts o = { 0 };
 	struct fmt_identifier *id = NULL;
 	struct run *run = NULL;
 	struct custos_err err;
-	char **paths = calloc((size_t)argc + 1, sizeof(*paths));
-	int npaths = 0, rc;
+	char **paths;
+	int npaths, rc;
 
-	if (!paths)
-		return CLI_EXIT_FAILED;
-	rc = parse_opts(argc, argv, &o, paths, &npaths);
-	if (rc)
-		goto out;
+	if ((rc = parse_opts(ctx, argc, argv, &o)))
+		return rc;
+	paths = argv + optind;
+	npaths = argc - optind;
 	if (fmt_identifier_load(&id, o.sigs, o.csigs, &err)) {
-		cli_errorf("%s", err.msg);
+		cli_fail(&err);
 		rc = err.code == CUSTOS_ENOMEM ? CLI_EXIT_FAILED : CLI_EXIT_USAGE;
 		goto out;
 	}
@@ -380,9 +362,9 @@ int cmd_identify(struct cli_ctx *ctx, int argc, char **argv)
 	if (!run)
 		goto out;
 	run->id = id;
-	run->json = o.json;
+	run->json = ctx->json;
 	/* a progress line only when it cannot mix with the results */
-	run->progress = !o.json && cli_stderr_is_tty() && !isatty(STDOUT_FILENO);
+	run->progress = !ctx->json && cli_stderr_is_tty() && !isatty(STDOUT_FILENO);
 	run->nworkers = o.jobs ? o.jobs : pool_default_workers();
 	run->scans = calloc(run->nworkers, sizeof(*run->scans));
 	if (!run->scans)
@@ -401,6 +383,5 @@ out:
 		free(run->scans);
 	free(run);
 	fmt_identifier_free(id);
-	free(paths);
 	return rc;
 }

@@ -10,7 +10,7 @@
 #include "preserve/repo/repo.h"
 
 const char cmd_init_usage[] =
-	"usage: custos init PATH [--policy FILE]\n"
+	"usage: custos init PATH [--policy FILE] [--json]\n"
 	"\n"
 	"Create a repository at PATH (a new or empty directory). The policy file\n"
 	"(default: the built-in policies/default.ini) is copied into the\n"
@@ -37,9 +37,17 @@ int cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_fail(&err);
 	if ((c = cli_open_repo(&r, argv[optind], 0)))
 		return c;
-	printf("initialized repository '%s' under policy '%s' (%zu storage location%s, %u copies required)\n",
-	       repo_root(r), repo_policy(r)->name, repo_location_count(r), repo_location_count(r) == 1 ? "" : "s",
-	       repo_policy(r)->copies_required);
+	if (ctx->json)
+		cli_print_json(json_pack("{s:o, s:o, s:I, s:i}", "repository",
+					 cli_json_string(repo_root(r)), "policy",
+					 cli_json_string(repo_policy(r)->name), "locations",
+					 (json_int_t)repo_location_count(r), "copies_required",
+					 (int)repo_policy(r)->copies_required));
+	else
+		printf("initialized repository '%s' under policy '%s' (%zu storage location%s, "
+		       "%u copies required)\n", cli_text(repo_root(r)), repo_policy(r)->name,
+		       repo_location_count(r), repo_location_count(r) == 1 ? "" : "s",
+		       repo_policy(r)->copies_required);
 	repo_close(r);
 	return CLI_EXIT_OK;
 }

@@ -10,7 +10,7 @@
 #include "cli/exit.h"
 
 const char cmd_keygen_usage[] =
-	"usage: custos keygen --out PREFIX\n"
+	"usage: custos keygen --out PREFIX [--json]\n"
 	"\n"
 	"Make an Ed25519 key pair for signing reports: PREFIX.pem (the private\n"
 	"key, PKCS#8 PEM, readable only by you) and PREFIX.pub (the public key,\n"
@@ -35,7 +35,16 @@ int cmd_keygen(struct cli_ctx *ctx, int argc, char **argv)
 	err_clear(&err);
 	if (sign_keygen(out, &err) < 0)
 		return cli_fail(&err);
-	printf("wrote '%s.pem' (private key, keep it secret) and '%s.pub' (public key)\n",
-	       out, out);
+	if (ctx->json) {
+		char pem[4096], pub[4096];
+
+		snprintf(pem, sizeof(pem), "%s.pem", out);
+		snprintf(pub, sizeof(pub), "%s.pub", out);
+		cli_print_json(json_pack("{s:o, s:o}", "private_key", cli_json_string(pem),
+					 "public_key", cli_json_string(pub)));
+	} else {
+		printf("wrote '%s.pem' (private key, keep it secret) and '%s.pub' (public key)\n",
+		       out, out);
+	}
 	return CLI_EXIT_OK;
 }

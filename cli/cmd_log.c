@@ -15,13 +15,14 @@
 
 const char cmd_log_usage[] =
 	"usage: custos log [--object ID] [--since DATE] [--json] [-r REPO]\n"
-	"       custos log verify [-r REPO]\n"
-	"       custos log prove EVENT [-r REPO]\n"
-	"       custos log consistency OLD_REPORT_DIR [--pubkey KEY.pub] [-r REPO]\n"
+	"       custos log verify [--json] [-r REPO]\n"
+	"       custos log prove EVENT [--json] [-r REPO]\n"
+	"       custos log consistency OLD_REPORT_DIR [--pubkey KEY.pub] [--json] [-r REPO]\n"
 	"\n"
 	"Print the PREMIS event log (oldest first), or with 'verify' recompute\n"
 	"its hash chain: exit 1 naming the first event that was changed, removed\n"
-	"or inserted. DATE is YYYY-MM-DD or a full ISO 8601 UTC time.\n"
+	"or inserted. DATE is YYYY-MM-DD or ISO 8601 (2026-11-01T12:00:00Z, or\n"
+	"with an offset such as +02:00); anything else is a usage error.\n"
 	"'prove EVENT' prints and checks an RFC 9162 inclusion proof of one event\n"
 	"(uuid or number) in the Merkle tree over the log; 'consistency DIR'\n"
 	"proves the log only grew since the earlier report in DIR.\n";
@@ -51,7 +52,7 @@ static int row(void *arg, const struct catalog_event_row *e)
 	return 0;
 }
 
-static int verify(struct repo *r)
+static int verify(struct repo *r, bool json)
 {
 	struct custos_err err;
 	int64_t count, bad;
@@ -60,28 +61,44 @@ static int verify(struct repo *r)
 	err_clear(&err);
 	if (catalog_log_verify(repo_catalog(r), &count, &bad, why, sizeof(why), &err) < 0)
 		return cli_fail(&err);
-	if (bad) {
-		printf("event log BROKEN at event %" PRId64 ": %s\n", bad, why);
-		return CLI_EXIT_FINDINGS;
+	if (json) {
+		json_t *o = json_pack("{s:b, s:I}", "intact", !bad, "events", (json_int_t)count);
+
+		if (o && bad) {
+			json_object_set_new(o, "broken_at", json_integer(bad));
+			json_object_set_new(o, "why", cli_json_string(why));
+		}
+		cli_print_json(o);
+	} else if (bad) {
+		printf("event log BROKEN at event %" PRId64 ": %s\n", bad, cli_text(why));
+	} else {
+		printf("event log intact: %" PRId64 " events, hash chain verified\n", count);
 	}
-	printf("event log intact: %" PRId64 " events, hash chain verified\n", count);
+	if (bad)
+		return CLI_EXIT_FINDINGS;
 	return CLI_EXIT_OK;
 }
 
 struct log_args {
 	const char *object, *since;
+	char since_buf[21];
 };
 
 static int log_option(void *arg, int opt, char *value)
 {
 	struct log_args *a = arg;
 
-	if (opt == 'o')
+	if (opt == 'o') {
 		a->object = value;
-	else
-		a->since = value;
+		return 0;
+	}
+	if (cli_parse_date(a->since_buf, "--since", value) < 0)
+		return CLI_EXIT_USAGE;
+	a->since = a->since_buf;
 	return 0;
 }
+
+static const char *const subcommands[] = { "verify", "prove", "consistency" };
 
 int cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -108,11 +125,13 @@ int cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 		optind++;
 	}
 	if (optind != argc)
-		return cli_usage_error(cmd_log_usage, "unexpected argument '%s'", argv[optind]);
+		return optind + 1 == argc && !do_verify ?
+		       cli_unknown_subcommand(argv[optind], subcommands, 3) :
+		       cli_usage_error(cmd_log_usage, "unexpected argument '%s'", argv[optind]);
 	if ((rc = cli_open(ctx)))
 		return rc;
 	if (do_verify)
-		return verify(ctx->repo);
+		return verify(ctx->repo, ctx->json);
 	arr = ctx->json ? json_array() : NULL;
 	err_clear(&err);
 	if (catalog_list_events(repo_catalog(ctx->repo), a.object, a.since, row, arr,

@@ -10,7 +10,7 @@
 #include "preserve/repo/repo.h"
 
 const char cmd_recover_usage[] =
-	"usage: custos recover [-r REPO]\n"
+	"usage: custos recover [--json] [-r REPO]\n"
 	"\n"
 	"Finish or roll back what an interrupted custos left: versions never\n"
 	"registered are removed from every location; registered versions get\n"
@@ -29,11 +29,20 @@ int cmd_recover(struct cli_ctx *ctx, int argc, char **argv)
 	if (repo_unrecovered(ctx->repo)) {
 		size_t left = repo_unrecovered(ctx->repo);
 
-		fprintf(stderr, "custos: %zu interrupted operation%s could not be finished "
-			"yet (see above); run 'custos recover' again once the cause is fixed\n",
-			left, left == 1 ? "" : "s");
+		if (ctx->json)
+			cli_print_json(json_pack("{s:o, s:b, s:I}", "repository",
+						 cli_json_string(repo_root(ctx->repo)),
+						 "consistent", 0, "unrecovered", (json_int_t)left));
+		else
+			fprintf(stderr, "custos: %zu interrupted operation%s could not be "
+				"finished yet (see above); run 'custos recover' again once "
+				"the cause is fixed\n", left, left == 1 ? "" : "s");
 		return CLI_EXIT_FAILED;
 	}
-	printf("repository '%s' is consistent\n", repo_root(ctx->repo));
+	if (ctx->json)
+		cli_print_json(json_pack("{s:o, s:b}", "repository",
+					 cli_json_string(repo_root(ctx->repo)), "consistent", 1));
+	else
+		printf("repository '%s' is consistent\n", cli_text(repo_root(ctx->repo)));
 	return CLI_EXIT_OK;
 }

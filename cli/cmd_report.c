@@ -16,8 +16,8 @@
 
 const char cmd_report_usage[] =
 	"usage: custos report --out DIR [--sign KEY.pem] [--since DATE]\n"
-	"                     [--timestamp-request] [-r REPO]\n"
-	"       custos report verify DIR --pubkey KEY.pub [--tsa-ca CA.pem]\n"
+	"                     [--timestamp-request] [--json] [-r REPO]\n"
+	"       custos report verify DIR --pubkey KEY.pub [--tsa-ca CA.pem] [--json]\n"
 	"       custos report prove EVENT [-r REPO]\n"
 	"       custos report consistency OLD_REPORT_DIR [--pubkey KEY.pub] [-r REPO]\n"
 	"\n"
@@ -26,7 +26,8 @@ const char cmd_report_usage[] =
 	"findings.csv, events.xml (PREMIS 3) and MANIFEST-sha256.txt; with --sign\n"
 	"an Ed25519 signature MANIFEST-sha256.txt.sig (keys: custos keygen or\n"
 	"openssl genpkey -algorithm ed25519). --since limits findings, repairs,\n"
-	"audit runs and events to those from DATE (YYYY-MM-DD or ISO 8601 UTC).\n"
+	"audit runs and events to those from DATE (YYYY-MM-DD or ISO 8601, such as\n"
+	"2026-11-01T12:00:00Z or with an offset, +02:00).\n"
 	"--timestamp-request adds log-head.txt and log-head.tsq, an RFC 3161\n"
 	"request for the event log's tree head to send to a timestamp authority.\n"
 	"\n"
@@ -44,25 +45,6 @@ struct report_args {
 	char since_buf[32];
 };
 
-/* "YYYY-MM-DD" -> "YYYY-MM-DDT00:00:00Z"; a full UTC time is kept. */
-static int parse_since(struct report_args *a, const char *s)
-{
-	unsigned y, m, d, hh, mm, ss;
-	char z;
-
-	if (strlen(s) == 10 && sscanf(s, "%4u-%2u-%2u", &y, &m, &d) == 3 && m && m <= 12 &&
-	    d && d <= 31) {
-		snprintf(a->since_buf, sizeof(a->since_buf), "%04u-%02u-%02uT00:00:00Z", y, m, d);
-	} else if (strlen(s) == 20 && sscanf(s, "%4u-%2u-%2uT%2u:%2u:%2u%c", &y, &m, &d, &hh,
-					     &mm, &ss, &z) == 7 && z == 'Z') {
-		snprintf(a->since_buf, sizeof(a->since_buf), "%s", s);
-	} else {
-		return -1;
-	}
-	a->since = a->since_buf;
-	return 0;
-}
-
 static int do_write(struct cli_ctx *ctx, const struct report_args *a)
 {
 	struct report_options o = { .out = a->out, .sign_key = a->sign, .since = a->since,
@@ -76,6 +58,20 @@ static int do_write(struct cli_ctx *ctx, const struct report_args *a)
 	err_clear(&err);
 	if (report_write(ctx->repo, &o, &rep, &err) < 0)
 		return cli_fail(&err);
+	if (ctx->json) {
+		json_t *log = json_object_get(rep, "log");
+
+		cli_print_json(json_pack("{s:o, s:b, s:O, s:O, s:O, s:I, s:O, s:O}", "out",
+			cli_json_string(a->out), "signed", a->sign != NULL,
+			"holdings", json_object_get(rep, "holdings"),
+			"coverage", json_object_get(rep, "coverage"),
+			"ndsa", json_object_get(rep, "ndsa"),
+			"findings", (json_int_t)json_array_size(json_object_get(rep, "findings")),
+			"events", json_object_get(log, "events"),
+			"merkle", json_object_get(log, "merkle")));
+		json_decref(rep);
+		return CLI_EXIT_OK;
+	}
 	printf("%lld objects, %lld files; %.2f%% of file copies verified within the policy"
 	       " interval; %zu findings in the period\n",
 	       (long long)json_integer_value(json_object_get(json_object_get(rep, "holdings"),
@@ -108,24 +104,55 @@ static int report_has_token(const char *dir)
 	       access(p, F_OK) == 0;
 }
 
-int cli_report_verify(const char *dir, const char *pubkey, const char *tsa_ca)
+int cli_report_check(FILE *to, const char *dir, const char *pubkey, const char *tsa_ca,
+		     size_t *problems)
 {
 	struct custos_err err;
-	size_t problems;
 
 	err_clear(&err);
-	if (report_verify(dir, pubkey, stdout, &problems, &err) < 0 ||
-	    (tsa_ca && report_verify_timestamp(dir, tsa_ca, stdout, &problems, &err) < 0))
+	if (report_verify(dir, pubkey, to, problems, &err) < 0 ||
+	    (tsa_ca && report_verify_timestamp(dir, tsa_ca, to, problems, &err) < 0))
 		return cli_fail(&err);
 	if (!tsa_ca && report_has_token(dir))
-		printf("note: %s is present but was not checked (give --tsa-ca)\n", REPORT_TOKEN);
-	if (problems) {
-		printf("report '%s' FAILED verification: %zu problem%s\n", dir, problems,
-		       problems == 1 ? "" : "s");
-		return CLI_EXIT_FINDINGS;
+		fprintf(to, "note: %s is present but was not checked (give --tsa-ca)\n",
+			REPORT_TOKEN);
+	return 0;
+}
+
+void cli_print_check(const char *key, const char *value, bool ok, json_t *lines)
+{
+	cli_print_json(json_pack("{s:o, s:b, s:o}", key, cli_json_string(value),
+				 "verified", ok, "lines", lines ? lines : json_array()));
+}
+
+int cli_report_verify(struct cli_ctx *ctx, const char *dir, const char *pubkey,
+		      const char *tsa_ca)
+{
+	struct cli_capture cap;
+	FILE *to = cli_capture_open(&cap, ctx->json);
+	size_t problems = 0;
+	json_t *lines;
+	int rc;
+
+	if (!to) {
+		cli_errorf("out of memory");
+		return CLI_EXIT_FAILED;
 	}
-	printf("report '%s' verified: signature and every file's digest match\n", dir);
-	return CLI_EXIT_OK;
+	rc = cli_report_check(to, dir, pubkey, tsa_ca, &problems);
+	if (rc == 0 && problems)
+		fprintf(to, "report '%s' FAILED verification: %zu problem%s\n", cli_text(dir),
+			problems, problems == 1 ? "" : "s");
+	else if (rc == 0)
+		fprintf(to, "report '%s' verified: signature and every file's digest match\n",
+			cli_text(dir));
+	lines = cli_capture_lines(&cap);
+	if (rc == 0 && ctx->json)
+		cli_print_check("report", dir, problems == 0, lines);
+	else
+		json_decref(lines);
+	if (rc)
+		return rc;
+	return problems ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
 }
 
 static int report_option(void *arg, int opt, char *value)
@@ -136,8 +163,9 @@ static int report_option(void *arg, int opt, char *value)
 	case 'o': a->out = value; break;
 	case 'k': a->sign = value; break;
 	case 's':
-		if (parse_since(a, value) < 0)
-			return cli_usage_error(cmd_report_usage, "bad --since '%s'", value);
+		if (cli_parse_date(a->since_buf, "--since", value) < 0)
+			return CLI_EXIT_USAGE;
+		a->since = a->since_buf;
 		break;
 	case 'p': a->pubkey = value; break;
 	case 't': a->tsq = 1; break;
@@ -190,7 +218,7 @@ int cmd_report(struct cli_ctx *ctx, int argc, char **argv)
 			return CLI_EXIT_USAGE;
 		if (!a.pubkey)
 			return cli_usage_error(cmd_report_usage, "verify needs --pubkey KEY.pub");
-		return cli_report_verify(arg, a.pubkey, a.tsa_ca);
+		return cli_report_verify(ctx, arg, a.pubkey, a.tsa_ca);
 	}
 	if (!strcmp(sub, "prove") || !strcmp(sub, "consistency")) {
 		if (!(arg = one_arg(argc, argv, sub[0] == 'p' ? "EVENT" : "report folder")))
@@ -198,5 +226,7 @@ int cmd_report(struct cli_ctx *ctx, int argc, char **argv)
 		return sub[0] == 'p' ? cli_log_prove(ctx, arg) :
 				       cli_log_consistency(ctx, arg, a.pubkey);
 	}
-	return cli_usage_error(cmd_report_usage, "unexpected argument '%s'", sub);
+	static const char *const subcommands[] = { "verify", "prove", "consistency" };
+
+	return cli_unknown_subcommand(sub, subcommands, 3);
 }

@@ -190,6 +190,9 @@ int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 	if (!ver) {
 		snprintf(vbuf, sizeof(vbuf), "%d", latest);
 		ver = vbuf;
+	} else if (!version_number(ver)) {
+		return cli_usage_error(cmd_show_usage, "--version takes a version number, not '%s'",
+				       ver);
 	}
 	return show(ctx->repo, argv[optind], ver, ctx->json);
 }

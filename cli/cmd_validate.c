@@ -51,7 +51,7 @@ static void check_profile(void *arg, const struct bag_facts *facts,
 static int print_json(const char *bag, const char *profile,
 		      const struct validate_result *res)
 {
-	json_t *o = json_pack("{s:s, s:b, s:s, s:s, s:I, s:I}", "bag", bag,
+	json_t *o = json_pack("{s:o, s:b, s:s, s:s, s:I, s:I}", "bag", cli_json_string(bag),
 			      "valid", res->valid, "version", res->version,
 			      "serialization", ser_name(res->serialization),
 			      "files", (json_int_t)res->files,
@@ -60,7 +60,7 @@ static int print_json(const char *bag, const char *profile,
 	if (!o)
 		return -1;
 	if (profile)
-		json_object_set_new(o, "profile", json_string(profile));
+		json_object_set_new(o, "profile", cli_json_string(profile));
 	if (json_object_set_new(o, "errors", problems_out_json(&res->problems, PROBLEM_ERROR)) ||
 	    json_object_set_new(o, "warnings", problems_out_json(&res->problems, PROBLEM_WARNING))) {
 		json_decref(o);
@@ -73,14 +73,14 @@ static void print_text(const char *bag, const struct validate_result *res)
 {
 	problems_out_text(stdout, &res->problems);
 	if (res->valid)
-		printf("%s: valid (BagIt %s, %llu %s, %llu bytes%s)\n", bag,
+		printf("%s: valid (BagIt %s, %llu %s, %llu bytes%s)\n", cli_text(bag),
 		       res->version[0] ? res->version : "?",
 		       (unsigned long long)res->files,
 		       cli_plural(res->files, "file", "files"),
 		       (unsigned long long)res->bytes,
 		       res->problems.warnings ? ", with warnings" : "");
 	else
-		printf("%s: INVALID (%zu %s, %zu %s)\n", bag,
+		printf("%s: INVALID (%zu %s, %zu %s)\n", cli_text(bag),
 		       res->problems.errors, cli_plural(res->problems.errors, "error", "errors"),
 		       res->problems.warnings,
 		       cli_plural(res->problems.warnings, "warning", "warnings"));
@@ -131,7 +131,7 @@ int cmd_validate(struct cli_ctx *ctx, int argc, char **argv)
 	err_clear(&err);
 	if (a.profile_path) {
 		if (profile_load(&profile, a.profile_path, &err) < 0) {
-			cli_errorf("%s", err.msg);
+			cli_fail(&err);
 			return CLI_EXIT_USAGE;   /* a configuration error */
 		}
 		opts->facts_hook = check_profile;

@@ -65,8 +65,17 @@ int cli_log_prove(struct cli_ctx *ctx, const char *event);
 int cli_log_consistency(struct cli_ctx *ctx, const char *dir, const char *pubkey);
 
 /* `report verify DIR` (cli/cmd_report.c): print every problem and the
- * verdict; the exit code. */
-int cli_report_verify(const char *dir, const char *pubkey, const char *tsa_ca);
+ * verdict (or the JSON of docs/cli.md); the exit code. */
+int cli_report_verify(struct cli_ctx *ctx, const char *dir, const char *pubkey,
+		      const char *tsa_ca);
+/* Its check alone: each file's line into TO, *PROBLEMS counted. 0, or
+ * the exit code (error printed). */
+int cli_report_check(FILE *to, const char *dir, const char *pubkey, const char *tsa_ca,
+		     size_t *problems);
+
+/* The JSON result of a check that printed LINES (captured): {"KEY":
+ * VALUE, "verified": OK, "lines": [...]}, printed. */
+void cli_print_check(const char *key, const char *value, bool ok, json_t *lines);
 
 extern const char cmd_audit_usage[];
 extern const char cmd_bag_usage[];

@@ -31,6 +31,7 @@ static void print_overview(FILE *to)
 
 static int finish(int rc)
 {
+	cli_flush_error(rc);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		cli_errorf("cannot write standard output: %s", strerror(errno));
 		return CLI_EXIT_FAILED;
@@ -60,10 +61,38 @@ static int help_or_version(const struct command *cmd, int argc, char **argv)
 	return -1;
 }
 
+static int unknown_command(const char *word)
+{
+	const char *names[64];
+	const char *pick;
+	unsigned n = 0;
+
+	for (; n < custos_command_count && n < 64; n++)
+		names[n] = custos_commands[n].name;
+	pick = cli_suggest(word, names, n);
+	if (pick)
+		cli_errorf("'%s' is not a custos command; did you mean '%s'?", word, pick);
+	else
+		cli_errorf("'%s' is not a custos command; see 'custos --help'", word);
+	return CLI_EXIT_USAGE;
+}
+
+/* --json anywhere among the command's arguments (before "--") puts its
+ * errors in JSON from the first one on, even those about options that
+ * come before it. */
+static void wants_json(struct cli_ctx *ctx, int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--json"))
+			ctx->json = true;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli_ctx ctx = { 0 };
 	int first = 1, rc;
+
+	cli_set_ctx(&ctx);
 
 	if (argc < 2) {
 		print_overview(stderr);
@@ -83,21 +112,23 @@ int main(int argc, char **argv)
 		return finish(CLI_EXIT_OK);
 	}
 	if ((rc = cli_parse_global(&ctx, argc, argv, &first)))
-		return rc;
+		return finish(rc);
 	if (first >= argc) {
+		if (ctx.json) {
+			cli_errorf("no command given; see 'custos --help'");
+			return finish(CLI_EXIT_USAGE);
+		}
 		print_overview(stderr);
 		return CLI_EXIT_USAGE;
 	}
 	ctx.cmd = command_find(argv[first]);
-	if (!ctx.cmd) {
-		cli_errorf("'%s' is not a custos command; see 'custos --help'",
-			   argv[first]);
-		return CLI_EXIT_USAGE;
-	}
+	if (!ctx.cmd)
+		return finish(unknown_command(argv[first]));
+	wants_json(&ctx, argc - first, argv + first);
 	if ((rc = help_or_version(ctx.cmd, argc - first, argv + first)) >= 0)
 		return rc;
 	if ((rc = cli_check_global(&ctx)))
-		return rc;
+		return finish(rc);
 	rc = ctx.cmd->fn(&ctx, argc - first, argv + first);
 	repo_close(ctx.repo);
 	return finish(rc);

@@ -1,8 +1,9 @@
 /*
  * cli/options.c - the one option parser: the global options before the
  * command, and each command's own options together with the global ones
- * its row in the command table allows. The global long options must be
- * written in full (getopt_long alone would take --rep for --repo).
+ * its row in the command table allows. Every long option must be written
+ * in full (getopt_long alone would take --al for --all), and every mistake
+ * is one message of ours ("did you mean" included), never getopt's.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -34,6 +35,63 @@ static bool written_in_full(char **argv, const char *name)
 		return false;
 	n = strcspn(text + 2, "=");
 	return n == strlen(name) && !strncmp(text + 2, name, n);
+}
+
+/* ", did you mean '--NAME'?" for the option WORD, into BUF (or ""). */
+static const char *did_you_mean(char *buf, size_t size, const char *word,
+				const struct option *all)
+{
+	const char *names[MAX_OPTIONS + 8], *pick;
+	char typed[64];
+	size_t n = 0;
+
+	snprintf(typed, sizeof(typed), "%.*s", (int)strcspn(word, "="), word);
+	for (; all[n].name && n < MAX_OPTIONS + 6; n++)
+		names[n] = all[n].name;
+	names[n++] = "help";
+	pick = cli_suggest(typed, names, n);
+	if (pick)
+		snprintf(buf, size, "; did you mean '--%s'?", pick);
+	else
+		buf[0] = '\0';
+	return buf;
+}
+
+/* The one error line for what getopt_long returned as C (a '?' or ':',
+ * or a long option at IDX that was abbreviated), WHERE "" or " before the
+ * command". Returns CLI_EXIT_USAGE. */
+static int option_error(char **argv, const struct option *all, int c, int idx,
+			const char *where)
+{
+	const char *text = taken_from(argv);
+	char hint[96], shortname[3] = { '-', (char)optopt, '\0' };
+	bool is_long = !strncmp(text, "--", 2);
+
+	if (idx >= 0) {            /* getopt took an abbreviation */
+		cli_errorf("unknown option '--%.*s'%s%s", (int)strcspn(text + 2, "="), text + 2,
+			   where, did_you_mean(hint, sizeof(hint), text + 2, all));
+		return CLI_EXIT_USAGE;
+	}
+	if (c == ':') {
+		cli_errorf("option '%s' needs a value", is_long ? text : shortname);
+		return CLI_EXIT_USAGE;
+	}
+	if (is_long) {
+		size_t n = strcspn(text + 2, "=");
+
+		for (int i = 0; all[i].name; i++)
+			if (strlen(all[i].name) == n && !strncmp(all[i].name, text + 2, n) &&
+			    all[i].has_arg == no_argument) {
+				cli_errorf("option '--%s' takes no value", all[i].name);
+				return CLI_EXIT_USAGE;
+			}
+		cli_errorf("unknown option '--%.*s'%s%s", (int)n, text + 2, where,
+			   did_you_mean(hint, sizeof(hint), text + 2, all));
+		return CLI_EXIT_USAGE;
+	}
+	cli_errorf("unknown option '%s'%s", optopt > 0 && optopt < 128 ? shortname : text,
+		   where);
+	return CLI_EXIT_USAGE;
 }
 
 /* Append the global options FLAGS allow to LONG (at *N) and SHORTS. */
@@ -84,23 +142,11 @@ int cli_parse_global(struct cli_ctx *ctx, int argc, char **argv, int *first)
 	opterr = 0;
 	optind = 0;              /* glibc: start afresh, ordering included */
 	while (idx = -1, (c = getopt_long(argc, argv, shorts, all, &idx)) != -1) {
-		if (c == ':') {
-			cli_errorf("%s needs a value; see 'custos --help'", argv[optind - 1]);
-			return CLI_EXIT_USAGE;
-		}
-		if (c == '?' || (idx >= 0 && !written_in_full(argv, all[idx].name))) {
-			/* an unknown short option is in optopt; a long one (or
-			 * --json=VALUE, whose optopt is CLI_OPT_JSON) in argv */
-			char shortname[3] = { '-', (char)optopt, '\0' };
-			bool is_short = c == '?' && optopt > 0 && optopt < 128;
-
-			cli_errorf("unknown option '%s' before the command; see 'custos --help'",
-				   is_short ? shortname : taken_from(argv));
-			return CLI_EXIT_USAGE;
-		}
+		if (c == '?' || c == ':' || (idx >= 0 && !written_in_full(argv, all[idx].name)))
+			return option_error(argv, all, c, c == '?' || c == ':' ? -1 : idx,
+					    " before the command");
 		take_global(ctx, c, optarg);
 	}
-	opterr = 1;
 	*first = optind;
 	return 0;
 }
@@ -135,19 +181,22 @@ int cli_parse(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts,
 		nown++;
 	}
 	n = nown;
-	snprintf(shorts, sizeof(shorts), "%s", shortopts ? shortopts : "");
+	/* ":" first: a missing value is ':', not '?' */
+	snprintf(shorts, sizeof(shorts), ":%s", shortopts ? shortopts : "");
 	add_globals(ctx->cmd->flags, all, &n, shorts, sizeof(shorts));
+	opterr = 0;              /* every message is ours, one line */
 	optind = 0;              /* glibc: start afresh (not in the "+" order of
 				    cli_parse_global); operands may come first */
 	while (idx = -1, (c = getopt_long(argc, argv, shorts, all, &idx)) != -1) {
-		/* Issue 14: every long option, not only the global ones. */
-		if (idx >= nown && !written_in_full(argv, all[idx].name))
-			return cli_usage_error(ctx->cmd->usage, "unknown option '%s'",
-					       taken_from(argv));
+		if (c == '?' || c == ':')
+			return option_error(argv, all, c, -1, "");
+		/* issue 14: no long option may be abbreviated */
+		if (idx >= 0 && !written_in_full(argv, all[idx].name))
+			return option_error(argv, all, c, idx, "");
 		if (take_global(ctx, c, optarg))
 			continue;
-		if (c == '?' || c == ':' || !fn)
-			return cli_usage_error(ctx->cmd->usage, "bad option");
+		if (!fn)
+			return option_error(argv, all, '?', -1, "");
 		if ((rc = fn(arg, c, optarg)))
 			return rc;
 	}

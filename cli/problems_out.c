@@ -4,6 +4,8 @@
  */
 #include "cli/problems_out.h"
 
+#include "cli/cli.h"
+
 
 static void text_items(FILE *to, const struct problems *r,
 		       enum problem_severity sev)
@@ -14,11 +16,11 @@ static void text_items(FILE *to, const struct problems *r,
 		if (it->severity != sev)
 			continue;
 		fprintf(to, "%s: %s [%s]\n", sev == PROBLEM_ERROR ? "error" : "warning",
-			it->message, it->code);
-		if (it->expected || it->actual)
-			fprintf(to, "    expected %s\n    actual   %s\n",
-				it->expected ? it->expected : "-",
-				it->actual ? it->actual : "-");
+			cli_text(it->message), it->code);
+		if (it->expected || it->actual) {
+			fprintf(to, "    expected %s\n", cli_text(it->expected ? it->expected : "-"));
+			fprintf(to, "    actual   %s\n", cli_text(it->actual ? it->actual : "-"));
+		}
 	}
 }
 
@@ -42,14 +44,16 @@ json_t *problems_out_json(const struct problems *r, enum problem_severity sev)
 
 		if (it->severity != sev)
 			continue;
-		o = json_pack("{s:s, s:s, s:s}", "code", it->code, "path", it->path,
-			      "message", it->message);
+		/* names that are not UTF-8 are escaped, never dropped */
+		o = json_pack("{s:s, s:o, s:o}", "code", it->code, "path",
+			      cli_json_string(it->path ? it->path : ""), "message",
+			      cli_json_string(it->message));
 		if (!o)
 			goto fail;
 		if (it->expected)
-			json_object_set_new(o, "expected", json_string(it->expected));
+			json_object_set_new(o, "expected", cli_json_string(it->expected));
 		if (it->actual)
-			json_object_set_new(o, "actual", json_string(it->actual));
+			json_object_set_new(o, "actual", cli_json_string(it->actual));
 		if (json_array_append_new(arr, o) < 0)
 			goto fail;
 	}

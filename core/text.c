@@ -65,6 +65,35 @@ bool text_utf8_valid(const char *s, size_t len)
 	return true;
 }
 
+char *text_escape(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), i = 0, o = 0;
+	char *out = malloc(len * 4 + 1);   /* at worst every byte as \xHH */
+
+	if (!out)
+		return NULL;
+	while (i < len) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = p[i] < 0x80 ? 1 :
+			utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
+
+		if (n > 0 && !(p[i] < 0x20 || p[i] == 0x7f)) {
+			memcpy(out + o, s + i, (size_t)n);
+			o += (size_t)n;
+			i += (size_t)n;
+			continue;
+		}
+		out[o++] = '\\';
+		out[o++] = 'x';
+		text_to_hex(out + o, p + i, 1);
+		o += 2;
+		i++;
+	}
+	out[o] = '\0';
+	return out;
+}
+
 static char *map(const char *s, utf8proc_option_t opts)
 {
 	utf8proc_uint8_t *out = NULL;

@@ -23,6 +23,14 @@ void text_to_hex_upper(char *hex, const unsigned char *raw, size_t n);
 /* True if S[0..LEN) is well-formed UTF-8 (no overlongs, no surrogates). */
 bool text_utf8_valid(const char *s, size_t len);
 
+/* New copy of S that is printable anywhere (caller frees; NULL when
+ * memory ran out): every byte that is not part of well-formed UTF-8, and
+ * every control character (U+0000..U+001F, U+007F), becomes the four
+ * characters \xHH (lower-case hex); everything else is kept. A name that
+ * is valid UTF-8 without control characters comes back unchanged. The one
+ * way custos prints file names in text and in JSON (docs/cli.md). */
+char *text_escape(const char *s);
+
 /* New NFC form of UTF-8 S (caller frees), NULL if S is not valid UTF-8
  * or memory ran out. */
 char *text_nfc(const char *s);

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
+
 static const char *const state_names[] = {
 	[AUDIT_CHANGED] = "changed",
 	[AUDIT_MISSING] = "missing",
@@ -131,12 +133,23 @@ bool audit_damage_of(const struct audit_finding *f, const struct audit_copy *c)
 	return f->state != AUDIT_NOT_CHECKED && audit_finding_of(f, c);
 }
 
+/* A name or message as a JSON string, text_escape'd (docs/cli.md): a
+ * name that is not UTF-8 is shown, never dropped. */
+static json_t *jstr(const char *s)
+{
+	char *e = s ? text_escape(s) : NULL;
+	json_t *j = e ? json_string(e) : NULL;
+
+	free(e);
+	return j;
+}
+
 static json_t *finding_json(const struct repo *r, const struct audit_finding *f)
 {
-	json_t *o = json_pack("{s:s, s:i, s:s, s:s, s:s}", "object", f->object,
+	json_t *o = json_pack("{s:o, s:i, s:o, s:o, s:s}", "object", jstr(f->object),
 			      "version", f->version,
-			      "location", location_name(repo_location(r, f->loc)),
-			      "path", f->path, "state", audit_state_name(f->state));
+			      "location", jstr(location_name(repo_location(r, f->loc))),
+			      "path", jstr(f->path), "state", audit_state_name(f->state));
 
 	if (!o)
 		return NULL;
@@ -145,16 +158,16 @@ static json_t *finding_json(const struct repo *r, const struct audit_finding *f)
 	if (f->actual[0])
 		json_object_set_new(o, "actual", json_string(f->actual));
 	if (f->moved_to)
-		json_object_set_new(o, "moved_to", json_string(f->moved_to));
+		json_object_set_new(o, "moved_to", jstr(f->moved_to));
 	if (f->ncandidates) {
 		json_t *c = json_array();
 
 		for (size_t i = 0; i < f->ncandidates; i++)
-			json_array_append_new(c, json_string(f->candidates[i]));
+			json_array_append_new(c, jstr(f->candidates[i]));
 		json_object_set_new(o, "ambiguous", c);
 	}
 	if (f->why)
-		json_object_set_new(o, "detail", json_string(f->why));
+		json_object_set_new(o, "detail", jstr(f->why));
 	json_object_set_new(o, "repaired", json_boolean(f->repaired));
 	return o;
 }
@@ -167,11 +180,15 @@ json_t *audit_result_json(const struct repo *r, const struct audit_result *res)
 		json_array_append_new(fs, finding_json(r, &res->findings[i]));
 	for (size_t i = 0; i < res->nrepairs; i++) {
 		const struct audit_repair *p = &res->repairs[i];
+		json_t *rp = json_pack("{s:o, s:i, s:o, s:o, s:o}",
+			"object", jstr(p->object), "version", p->version,
+			"location", jstr(location_name(repo_location(r, p->loc))),
+			"path", jstr(p->path),
+			"from", jstr(location_name(repo_location(r, p->from))));
 
-		json_array_append_new(rs, json_pack("{s:s, s:i, s:s, s:s, s:s, s:s?}",
-			"object", p->object, "version", p->version,
-			"location", location_name(repo_location(r, p->loc)), "path", p->path,
-			"from", location_name(repo_location(r, p->from)), "kept_as", p->kept_as));
+		if (rp && p->kept_as)
+			json_object_set_new(rp, "kept_as", jstr(p->kept_as));
+		json_array_append_new(rs, rp);
 	}
 	o = json_pack("{s:I, s:{s:I, s:I, s:I}, s:f, s:f, s:o, s:o, s:I, s:b}",
 		      "run", (json_int_t)res->run, "checked",

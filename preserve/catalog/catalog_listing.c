@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
 
 #include "preserve/catalog/catalog_int.h"
 
@@ -39,10 +42,28 @@ static int run(struct catalog *c, const char *sql, const char *const *params,
 	return l->stopped;
 }
 
+/* The first value of bag-info tag LABEL (any case) that is not blank, in
+ * BAG_INFO (the stored JSON array of [label, value] pairs); NULL if none. */
+static const char *bag_info_tag(json_t *bag_info, const char *label)
+{
+	size_t i;
+	json_t *pair;
+
+	json_array_foreach(bag_info, i, pair) {
+		const char *l = json_string_value(json_array_get(pair, 0));
+		const char *v = json_string_value(json_array_get(pair, 1));
+
+		if (l && v && !strcasecmp(l, label) && v[strspn(v, " \t")])
+			return v;
+	}
+	return NULL;
+}
+
 static const char objects_sql[] =
 	"SELECT o.ident, v.number, v.files, v.bytes,"
 	" (SELECT MIN(c.last_verified) FROM copies c WHERE c.version_id = v.id),"
-	" (SELECT COUNT(*) FROM copies c WHERE c.version_id = v.id AND c.status = 'ok')"
+	" (SELECT COUNT(*) FROM copies c WHERE c.version_id = v.id AND c.status = 'ok'),"
+	" v.bag_info, v.source"
 	" FROM objects o JOIN versions v ON v.object_id = o.id"
 	" WHERE v.number = (SELECT MAX(number) FROM versions WHERE object_id = o.id)"
 	" ORDER BY o.ident";
@@ -52,15 +73,21 @@ static int object_adapt(void *arg, int n, const char *const *v, const char *cons
 	struct listing *l = arg;
 	catalog_object_row_fn fn = (catalog_object_row_fn)l->fn;
 	struct catalog_object_row row;
+	json_t *bag_info;
 
 	(void)names;
-	if (n != 6 || !v[0])
+	if (n != 8 || !v[0])
 		return 0;
+	bag_info = v[6] ? json_loads(v[6], 0, NULL) : NULL;
 	row = (struct catalog_object_row){
 		.ident = v[0], .latest = (int)int_col(v[1]), .files = uint_col(v[2]),
 		.bytes = uint_col(v[3]), .oldest_verified = v[4], .copies_ok = int_col(v[5]),
+		.title = bag_info_tag(bag_info, "Title"),
+		.external_id = bag_info_tag(bag_info, "External-Identifier"), .source = v[7],
 	};
-	return l->stopped = fn(l->arg, &row);
+	l->stopped = fn(l->arg, &row);
+	json_decref(bag_info);
+	return l->stopped;
 }
 
 int catalog_list_objects(struct catalog *c, catalog_object_row_fn fn, void *arg,

@@ -25,6 +25,10 @@ struct catalog_object_row {
 	const char *oldest_verified; /* oldest last verification of its copies;
 					NULL when none was verified */
 	int64_t copies_ok;           /* its copies with status "ok" */
+	/* of the latest version, for a label; each may be NULL */
+	const char *title;           /* bag-info Title */
+	const char *external_id;     /* bag-info External-Identifier */
+	const char *source;          /* what was deposited */
 };
 typedef int (*catalog_object_row_fn)(void *arg, const struct catalog_object_row *row);
 

@@ -11,6 +11,7 @@
 #ifndef CUSTOS_PRESERVE_REPO_INGEST_H
 #define CUSTOS_PRESERVE_REPO_INGEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "core/progress.h"
@@ -24,6 +25,8 @@ struct ingest_opts {
 	size_t ninfo;
 	const char *profile;            /* extra BagIt profile for bag deposits */
 	unsigned jobs;                  /* 0: default */
+	bool keep_system_files;         /* keep .DS_Store, Thumbs.db, ... of a
+					   directory deposit (bagpath_is_system_file) */
 	struct progress *progress;      /* files stored; may be NULL */
 };
 
@@ -32,6 +35,7 @@ struct ingest_result {
 	int version;
 	uint64_t files, bytes;
 	size_t copies;                  /* verified copies made */
+	uint64_t system_files_left_out; /* OS junk names not deposited */
 	struct problems refusal;          /* why a deposit was refused */
 };
 

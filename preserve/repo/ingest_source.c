@@ -19,6 +19,7 @@
 
 #include "core/text.h"
 #include "core/walk.h"
+#include "preserve/bagit/bagpath.h"
 #include "preserve/bagit/bagwrite.h"
 #include "preserve/bagit/manifest.h"
 #include "preserve/bagit/profile.h"
@@ -202,6 +203,12 @@ static int survey_entry(void *arg, const struct walk_entry *e,
 	if (!text_utf8_valid(e->relpath, strlen(e->relpath))) {
 		problems_error(r, "bad-filename-encoding", e->relpath,
 			     "the name '%s' is not valid UTF-8", e->relpath);
+		return e->type == WALK_DIR ? 1 : 0;
+	}
+	/* a directory deposit leaves out what the operating system made */
+	if (cx->kind == INGEST_DIR && !cx->o->keep_system_files &&
+	    bagpath_is_system_file(e->relpath)) {
+		cx->res->system_files_left_out++;
 		return e->type == WALK_DIR ? 1 : 0;
 	}
 	if (e->type == WALK_SYMLINK || e->type == WALK_OTHER) {

@@ -40,10 +40,10 @@ check_rc 0 "log --json after" -- "$CUSTOS" log --object papers -r "$R" --json
 cmp -s "$SCRATCH/log.json" "$SCRATCH/out" && ok || bad "--json before and after log differ"
 
 # a command refuses the global options it does not take
-check_rc 2 "recover refuses --json" -- "$CUSTOS" --json recover -r "$R"
-check_grep "recover does not take --json" "$SCRATCH/err" "recover --json named"
-check_rc 2 "bag refuses --json" -- "$CUSTOS" --json bag "$SCRATCH/nothing"
-check_rc 2 "log prove refuses --json" -- "$CUSTOS" --json -r "$R" log prove 1
+# (every command takes --json: tests/cli/consistency.sh)
+check_rc 2 "recover refuses -q" -- "$CUSTOS" -q recover -r "$R"
+check_grep "recover does not take -q/--quiet" "$SCRATCH/err" "recover -q named"
+check_rc 2 "bag refuses -r" -- "$CUSTOS" -r "$R" bag "$SCRATCH/nothing"
 check_rc 2 "validate refuses -r" -- "$CUSTOS" -r "$R" validate "$R/store/primary/papers/v1"
 check_grep "validate does not use a repository" "$SCRATCH/err" "validate -r named"
 check_rc 2 "ls refuses -q" -- "$CUSTOS" -q -r "$R" ls
