@@ -85,6 +85,29 @@ int bagsrc_is_archive(const struct bagsrc *s);
 
 void bagsrc_close(struct bagsrc *s);  /* NULL ok */
 
+/* What a deposit is. The one place that decides it, so that what
+ * validate refuses as a broken bag is never taken as a plain file. */
+enum bagsrc_kind {
+	BAGSRC_PLAIN_DIR,       /* a directory that is no bag */
+	BAGSRC_PLAIN_FILE,      /* a file that is no archive custos reads */
+	BAGSRC_PLAIN_ARCHIVE,   /* a readable archive holding no bag */
+	BAGSRC_BAG_DIR,         /* a directory with the marks of a bag */
+	BAGSRC_BAG_ARCHIVE,     /* an archive with the marks of a bag at its
+				 * top or one level down, or an archive that
+				 * breaks off (truncated, corrupt) */
+};
+
+/* The marks of a bag: bagit.txt, or a payload manifest beside data/
+ * (a bag that lost its bagit.txt is a broken bag, not a plain deposit:
+ * validate refuses it, and so must ingest). Classify PATH. For an archive that reads whole, *SRC is the opened,
+ * inventoried source (the caller closes it), else NULL; its inventory
+ * problems go to R.
+ * 0, or -1 with *err (CUSTOS_EUSAGE when PATH does not exist or is not a
+ * file or directory). */
+int bagsrc_classify(const char *path, enum bagsrc_kind *kind,
+		    struct bagsrc **src, struct problems *r,
+		    struct custos_err *err);
+
 /* Bounds for tag files kept in memory. */
 #define BAGSRC_TAG_MAX ((size_t)1 << 30)          /* manifests of ~10M files */
 #define BAGSRC_TAG_TOTAL_MAX ((size_t)2 << 30)    /* all cached tag files */

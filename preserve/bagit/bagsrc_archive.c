@@ -206,7 +206,7 @@ static int choose_root(struct bagsrc *s, struct problems *r,
 	struct archive_impl *ai = s->impl;
 	const char *first = s->count ? s->entries[0].path : "";
 	size_t toplen = strcspn(first, "/");
-	int single = s->count > 0;
+	int single = s->count > 0, top_is_dir = 0;
 	char probe[PATH_MAX];
 
 	for (size_t i = 0; i < s->count && single; i++) {
@@ -215,7 +215,10 @@ static int choose_root(struct bagsrc *s, struct problems *r,
 		if (strncmp(p, first, toplen) != 0 ||
 		    (p[toplen] != '/' && p[toplen] != '\0'))
 			single = 0;
+		/* one top-level file is no bag directory: "f" alone, or twice */
+		top_is_dir |= p[toplen] == '/' || s->entries[i].type == BAG_ENTRY_DIR;
 	}
+	single &= top_is_dir;
 	snprintf(probe, sizeof(probe), "%.*s/bagit.txt", (int)toplen, first);
 	if (single && (strmap_get(ai->tags, probe) ||
 		       !strmap_get(ai->tags, "bagit.txt"))) {
@@ -319,6 +322,7 @@ static int archive_inventory(struct bagsrc *s, struct problems *r,
 		return -1;
 	while ((rc = archive_read_next_header(a, &e)) == ARCHIVE_OK ||
 	       rc == ARCHIVE_WARN) {
+		s->recognized = 1;
 		if (take_header(s, a, e, r, err) < 0) {
 			archive_read_free(a);
 			return -1;

@@ -26,6 +26,7 @@ struct bagsrc {
 	struct bag_entry *entries;        /* filled by inventory */
 	size_t count, cap;
 	int inventoried;
+	int recognized;                   /* an archive header was read */
 	void *impl;                       /* the kind's own state */
 	struct progress *progress;        /* may be NULL */
 };
