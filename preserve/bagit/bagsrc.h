@@ -53,6 +53,13 @@ int bagsrc_inventory(struct bagsrc *s, const struct bag_entry **entries,
 int bagsrc_read_tag(struct bagsrc *s, const char *relpath, size_t max,
 		    char **out, size_t *len, struct custos_err *err);
 
+/* Read tag file RELPATH as a stream into SINK, in blocks: nothing is held
+ * whole. More than MAX bytes is CUSTOS_ELIMIT, refused before reading when
+ * the size is known. 0, 1 if absent, -1 on error (or what SINK failed). */
+struct fio_sink;
+int bagsrc_stream_tag(struct bagsrc *s, const char *relpath, size_t max,
+		      const struct fio_sink *sink, struct custos_err *err);
+
 /* Compute the wanted digests of each job, WORKERS reads in flight for a
  * directory. A file that cannot be read marks its job; -1 only when the
  * whole source failed. */
@@ -108,8 +115,14 @@ int bagsrc_classify(const char *path, enum bagsrc_kind *kind,
 		    struct bagsrc **src, struct problems *r,
 		    struct custos_err *err);
 
-/* Bounds for tag files kept in memory. */
+/* Bounds for tag files kept in memory. A file over its bound is refused
+ * (too-large) before it is buffered: an archive's is never read past it. */
 #define BAGSRC_TAG_MAX ((size_t)1 << 30)          /* manifests of ~10M files */
 #define BAGSRC_TAG_TOTAL_MAX ((size_t)2 << 30)    /* all cached tag files */
+#define BAGSRC_DECLARATION_MAX ((size_t)64 << 10) /* bagit.txt */
+#define BAGSRC_INFO_MAX ((size_t)16 << 20)        /* bag-info.txt */
+
+/* The bound for tag file NAME ("bagit.txt", "x/bag-info.txt", ...). */
+size_t bagsrc_tag_limit(const char *name);
 
 #endif

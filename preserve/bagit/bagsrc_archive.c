@@ -76,17 +76,24 @@ static int is_tag_candidate(const char *path)
  * actually read, never against the size the header declares: a header can
  * lie (a crafted tar claiming 1 GiB) or say nothing (zip data descriptors). */
 static int cache_tag(struct archive_impl *ai, struct archive *a,
-		     const char *name, struct custos_err *err)
+		     struct archive_entry *entry, const char *name,
+		     struct custos_err *err)
 {
 	struct cached_tag *t = calloc(1, sizeof(*t));
 	size_t room = BAGSRC_TAG_TOTAL_MAX - ai->cached_total;
+	size_t limit = bagsrc_tag_limit(name);
 	struct strbuf b;
 	char chunk[64 * 1024];
 
 	if (!t)
 		return err_nomem(err);
-	strbuf_init(&b, room < BAGSRC_TAG_MAX ? room : BAGSRC_TAG_MAX);
-	for (;;) {
+	if (room < limit)
+		limit = room;
+	strbuf_init(&b, limit);
+	/* a header that admits to more than the bound: not read at all */
+	t->too_big = archive_entry_size_is_set(entry) &&
+		     (uint64_t)archive_entry_size(entry) > limit;
+	while (!t->too_big) {
 		la_ssize_t n = archive_read_data(a, chunk, sizeof(chunk));
 
 		if (n < 0) {
@@ -172,7 +179,7 @@ static int take_header(struct bagsrc *s, struct archive *a,
 		}
 	}
 	if (type == BAG_ENTRY_FILE && is_tag_candidate(canon) &&
-	    cache_tag(ai, a, canon, err) < 0) {
+	    cache_tag(ai, a, e, canon, err) < 0) {
 		free(canon);
 		free(target);
 		return -1;
@@ -366,6 +373,27 @@ static int archive_read_tag(struct bagsrc *s, const char *relpath, size_t max,
 	return 0;
 }
 
+static int archive_stream_tag(struct bagsrc *s, const char *relpath,
+			      size_t max, const struct fio_sink *sink,
+			      struct custos_err *err)
+{
+	struct archive_impl *ai = s->impl;
+	char name[PATH_MAX];
+	struct cached_tag *t;
+
+	if (snprintf(name, sizeof(name), "%s%s", ai->root ? ai->root : "",
+		     relpath) >= (int)sizeof(name))
+		return 1;
+	t = strmap_get(ai->tags, name);
+	if (!t)
+		return 1;
+	if (t->too_big || t->len > max)
+		return err_set(err, CUSTOS_ELIMIT, relpath,
+			       "'%s' is larger than %zu bytes", relpath, max);
+	return t->len ? sink->block(sink->arg, (const unsigned char *)t->data,
+				    t->len, err) : 0;
+}
+
 static void digest_entry(struct archive *a, struct bagsrc_job *job,
 			 unsigned char *buf, struct progress *progress)
 {
@@ -554,7 +582,8 @@ static void archive_close(struct bagsrc *s)
 }
 
 static const struct bagsrc_ops archive_ops = {
-	archive_inventory, archive_read_tag, archive_digest, archive_close,
+	archive_inventory, archive_read_tag, archive_stream_tag, archive_digest,
+	archive_close,
 	archive_each_file,
 };
 

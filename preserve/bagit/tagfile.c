@@ -5,6 +5,9 @@
  */
 #include "preserve/bagit/tagfile.h"
 
+#include <stdint.h>
+#include "preserve/bagit/lines.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -12,23 +15,16 @@
 int tagfile_each_line(const char *text, size_t len, tagfile_line_fn fn,
 		      void *arg)
 {
-	size_t start = 0, lineno = 0;
+	struct lines ls;
+	int rc;
 
-	while (start < len) {
-		size_t end = start;
-		int rc;
-
-		while (end < len && text[end] != '\n' && text[end] != '\r')
-			end++;
-		rc = fn(arg, text + start, end - start, ++lineno);
-		if (rc)
-			return rc;
-		if (end < len && text[end] == '\r' && end + 1 < len &&
-		    text[end + 1] == '\n')
-			end++;
-		start = end + 1;
-	}
-	return 0;
+	/* the text is whole: no line is cut (SIZE_MAX - 1 keeps max + 1 sane) */
+	lines_init(&ls, SIZE_MAX - 1, fn, arg);
+	rc = lines_feed(&ls, text, len);
+	if (rc == 0)
+		rc = lines_finish(&ls);
+	lines_release(&ls);
+	return rc;
 }
 
 struct parse_state {

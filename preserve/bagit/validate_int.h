@@ -13,8 +13,8 @@
 #include "preserve/bagit/tagfile.h"
 #include "preserve/bagit/validate.h"
 
-#define BAGIT_TXT_MAX (64 * 1024)
-#define BAG_INFO_MAX (16 * 1024 * 1024)
+#define BAGIT_TXT_MAX BAGSRC_DECLARATION_MAX
+#define BAG_INFO_MAX BAGSRC_INFO_MAX
 
 struct vfile {
 	const struct bag_entry *e;

@@ -105,7 +105,8 @@ static int keep_manifest(struct ingest_ctx *cx, const struct manifest *m)
 	cx->deposit_algs |= DIGEST_BIT(a);
 	for (size_t i = 0; i < m->count; i++) {
 		char *key = text_fold(m->entries[i].path);
-		char *hex = strdup(m->entries[i].digest);
+		char buf[DIGEST_HEX_MAX];
+		char *hex = strdup(manifest_hex(m, &m->entries[i], buf));
 
 		if (!hex || strmap_put(cx->expect[a], m->entries[i].path, hex) < 0 ||
 		    (key && strmap_put(cx->expect_fold[a], key, hex) < 0)) {
