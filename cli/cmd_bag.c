@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/exit.h"
 #include "preserve/bagit/bagmake.h"
+#include "cli/problems_out.h"
 
 const char cmd_bag_usage[] =
 	"usage: custos bag SRC_DIR [--dest DIR] [--algorithm ALG[,ALG...]] "
@@ -83,6 +84,8 @@ int cmd_bag(int argc, char **argv)
 		rc = cli_fail(&err);
 		goto out;
 	}
+	problems_out_text(stdout, &res.warnings);
+	problems_release(&res.warnings);
 	printf("%s: bagged %llu %s, %llu bytes\n", o.dest ? o.dest : o.src,
 	       (unsigned long long)res.files, cli_plural(res.files, "file", "files"),
 	       (unsigned long long)res.bytes);

@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "preserve/bagit/bagpath.h"
 #include "preserve/bagit/lines.h"
@@ -72,6 +73,16 @@ bool manifest_digest_is(const struct manifest *m, const struct manifest_entry *e
 	return digest_hex_equal(manifest_hex(m, e, mine), hex);
 }
 
+/* A '%' that starts none of the escapes RFC 8493 defines (%25, %0A, %0D). */
+static bool has_literal_percent(const char *raw)
+{
+	for (const char *p = strchr(raw, '%'); p; p = strchr(p + 1, '%'))
+		if (strncmp(p + 1, "25", 2) && strncasecmp(p + 1, "0A", 2) &&
+		    strncasecmp(p + 1, "0D", 2))
+			return true;
+	return false;
+}
+
 /* Decode and check the path part; returns the canonical path or NULL. */
 static char *take_path(struct manifest_stream *st, const char *raw, size_t lineno)
 {
@@ -83,6 +94,10 @@ static char *take_path(struct manifest_stream *st, const char *raw, size_t linen
 		st->oom = 1;
 		return NULL;
 	}
+	if (has_literal_percent(raw))
+		problems_warn(st->r, "unencoded-percent", decoded,
+			    "'%s' line %zu: '%%' in '%s' is not percent-encoded (%%25); it was taken literally, as bagit-python and bagit-java write it",
+			    st->m->name, lineno, raw);
 	verdict = relpath_normalize(&canon, decoded, &flags);
 	if (verdict < 0) {
 		st->oom = 1;

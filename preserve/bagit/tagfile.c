@@ -166,6 +166,11 @@ static int parse_line(void *arg, const char *line, size_t len, size_t lineno)
 	}
 	if (st->mode == TAGFILE_DECLARATION)
 		check_strict_separator(st, line, (size_t)(colon - line), len, lineno);
+	else if ((colon[-1] == ' ' || colon[-1] == '\t') &&
+		 st->mode == TAGFILE_BAG_INFO_V1)
+		problems_error(st->r, "label-whitespace", st->shown,
+			     "'%s' line %zu: the label ends in whitespace, which BagIt 1.0 forbids",
+			     st->shown, lineno);
 	else if (colon[-1] == ' ' || colon[-1] == '\t')
 		problems_warn(st->r, "tag-whitespace", st->shown,
 			    "'%s' line %zu: whitespace before the colon", st->shown,

@@ -63,8 +63,7 @@ static int stream_manifest(struct vstate *st, const char *name,
 		return 1;
 	}
 	if (f.bom)
-		problems_warn(st->r, "byte-order-mark", name,
-			    "'%s' starts with a UTF-8 byte-order mark", name);
+		vtags_report_bom(st, name);
 	if (end > 0) {
 		problems_error(st->r, "bad-encoding", name,
 			     "'%s' is not valid UTF-8 text (line %zu)", name, bad_line);
@@ -134,15 +133,26 @@ int vcontent_load_manifests(struct vstate *st)
 
 /* The file a manifest path names: exact, or the one file whose NFC +
  * case-folded name is the same (reported as a warning by the caller). */
+static bool folds_equal(const char *a, const char *b);
+
 static struct vfile *resolve(struct vstate *st, const char *path,
 			     bool *variant)
 {
 	struct vfile *f = strmap_get(st->by_path, path);
-	char *key;
+	char *key, *literal = NULL;
 
 	*variant = false;
 	if (f)
 		return f;
+	/* bagit-python, bagit-java and DART write "a%25b" for a file named
+	 * "a%25b": decoded it is "a%b"; the file on disk is the literal name */
+	if (strchr(path, '%') && bagpath_encode(&literal, path) == 0 &&
+	    (f = strmap_get(st->by_path, literal))) {
+		free(literal);
+		*variant = true;
+		return f;
+	}
+	free(literal);
 	key = text_fold(path);
 	if (!key)
 		return NULL;
@@ -188,7 +198,7 @@ static uint64_t fold_hash(const char *path)
 	return h;
 }
 
-static bool same_fold(const char *a, const char *b)
+static bool folds_equal(const char *a, const char *b)
 {
 	char *ka = text_fold(a), *kb = text_fold(b);
 	bool same = ka && kb && !strcmp(ka, kb);
@@ -228,7 +238,7 @@ static void check_folds(struct vstate *st, const struct manifest *m,
 		for (size_t k = i + 1; k < j; k++) {
 			const struct manifest_entry *prev = fo[i].e, *e = fo[k].e;
 
-			if (!same_fold(prev->path, e->path))
+			if (!folds_equal(prev->path, e->path))
 				continue;            /* a hash collision */
 			problems_warn(st->r, "name-collision", e->path,
 				    "'%s' lists '%s' (line %lu) and '%s' (line %lu), names that differ only in case or Unicode normalization",
@@ -352,7 +362,11 @@ static void match_manifest(struct vstate *st, struct manifest *m, bool payload,
 			note_missing(m, e, missing);
 			continue;
 		}
-		if (variant)
+		if (variant && strchr(e->path, '%') && !folds_equal(f->e->path, e->path))
+			problems_warn(st->r, "unencoded-percent", f->e->path,
+				    "'%s' line %lu names '%s' with a literal '%%' (a %%25, %%0A or %%0D is meant encoded); it was taken as the file '%s', as bagit-python and bagit-java write it",
+				    m->name, (unsigned long)e->line, f->e->path, f->e->path);
+		else if (variant)
 			problems_warn(st->r, "name-variant", e->path,
 				    "'%s' lists '%s', which is not in the bag; '%s' differs only in case or Unicode normalization and was checked instead",
 				    m->name, e->path, f->e->path);
@@ -424,9 +438,15 @@ static void check_unlisted(struct vstate *st)
 		if (!f->payload || !absent)
 			continue;
 		list_manifests(names, sizeof(names), st->payload, absent);
-		problems_error(st->r, "unexpected-file", f->e->path,
-			     "'%s' is in the payload but not listed in %s",
-			     f->e->path, names);
+		/* before 1.0 one payload manifest listing a file was enough */
+		if (f->listed && !vtags_is_v1(st))
+			problems_warn(st->r, "partial-manifest", f->e->path,
+				    "'%s' is not listed in %s (BagIt %s needs it in one payload manifest only; 1.0 in every one)",
+				    f->e->path, names, st->res->version);
+		else
+			problems_error(st->r, "unexpected-file", f->e->path,
+				     "'%s' is in the payload but not listed in %s",
+				     f->e->path, names);
 	}
 }
 

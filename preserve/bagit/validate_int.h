@@ -56,6 +56,7 @@ extern struct vfile vfile_ambiguous;   /* marker in by_fold */
 /* validate_tags.c */
 int vtags_read_text(struct vstate *st, const char *relpath, size_t max,
 		    char **out, size_t *len);  /* 0, 1 absent, -1 reported */
+void vtags_report_bom(struct vstate *st, const char *relpath);
 void vtags_check_declaration(struct vstate *st);
 void vtags_check_bag_info(struct vstate *st);
 void vtags_check_oxum(struct vstate *st);
@@ -66,5 +67,8 @@ int vcontent_load_manifests(struct vstate *st);   /* -1 on OOM */
 void vcontent_check_completeness(struct vstate *st);
 int vcontent_check_digests(struct vstate *st, struct custos_err *err);
 void vcontent_release(struct vstate *st);
+
+/* validate_rules.c: tag manifest rules (RFC 8493 2.2.1) and lint */
+void vrules_check(struct vstate *st);
 
 #endif
