@@ -32,7 +32,7 @@ seed_files() {
 		[ -d "$SRC/$d" ] && dirs+=("$SRC/$d")
 	done
 	for d in ${SEEDS:-}; do [ -d "$d" ] && dirs+=("$d"); done
-	find "${dirs[@]}" -type f "$@" -size -4M 2>/dev/null | sort | head -n 2000
+	find "${dirs[@]}" -type f "$@" -size -64M 2>/dev/null | sort | head -n 2000
 }
 
 # add_seed CORPUS FILE [PREFIX_BYTE]: one seed, cut to 64 KiB; the prefix

@@ -55,7 +55,9 @@ int bagsrc_read_tag(struct bagsrc *s, const char *relpath, size_t max,
 
 /* Read tag file RELPATH as a stream into SINK, in blocks: nothing is held
  * whole. More than MAX bytes is CUSTOS_ELIMIT, refused before reading when
- * the size is known. 0, 1 if absent, -1 on error (or what SINK failed). */
+ * the size is known. From an archive the cached bytes are released once
+ * streamed: a second read is CUSTOS_EINTERNAL. 0, 1 if absent, -1 on error
+ * (or what SINK failed). */
 struct fio_sink;
 int bagsrc_stream_tag(struct bagsrc *s, const char *relpath, size_t max,
 		      const struct fio_sink *sink, struct custos_err *err);

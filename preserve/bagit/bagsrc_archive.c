@@ -21,6 +21,7 @@ struct cached_tag {
 	char *data;
 	size_t len;
 	int too_big;
+	int streamed;              /* handed to a stream and released */
 };
 
 struct archive_impl {
@@ -365,6 +366,9 @@ static int archive_read_tag(struct bagsrc *s, const char *relpath, size_t max,
 	if (t->too_big || t->len > max)
 		return err_set(err, CUSTOS_ELIMIT, relpath,
 			       "'%s' is larger than %zu bytes", relpath, max);
+	if (t->streamed)
+		return err_set(err, CUSTOS_EINTERNAL, relpath,
+			       "'%s' was already streamed from the archive", relpath);
 	*out = malloc(t->len + 1);
 	if (!*out)
 		return err_nomem(err);
@@ -390,8 +394,18 @@ static int archive_stream_tag(struct bagsrc *s, const char *relpath,
 	if (t->too_big || t->len > max)
 		return err_set(err, CUSTOS_ELIMIT, relpath,
 			       "'%s' is larger than %zu bytes", relpath, max);
-	return t->len ? sink->block(sink->arg, (const unsigned char *)t->data,
-				    t->len, err) : 0;
+	if (t->streamed)
+		return err_set(err, CUSTOS_EINTERNAL, relpath,
+			       "'%s' was already streamed from the archive", relpath);
+	if (t->len && sink->block(sink->arg, (const unsigned char *)t->data,
+				  t->len, err) < 0)
+		return -1;
+	/* a manifest of millions of lines is parsed now: its text goes */
+	free(t->data);
+	t->data = NULL;
+	t->streamed = 1;
+	ai->cached_total -= t->len;
+	return 0;
 }
 
 static void digest_entry(struct archive *a, struct bagsrc_job *job,
