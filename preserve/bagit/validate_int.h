@@ -40,6 +40,7 @@ struct vstate {
 	char *encoding;               /* declared tag file encoding */
 	struct tagfile info;
 	bool has_info;
+	bool info_refused;            /* bag-info.txt there but unreadable */
 	struct manifest payload[DIGEST_COUNT];
 	digest_mask payload_mask;
 	struct manifest tagman[DIGEST_COUNT];

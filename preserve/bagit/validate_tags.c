@@ -218,6 +218,7 @@ void vtags_check_bag_info(struct vstate *st)
 		name = "package-info.txt";
 		rc = vtags_read_text(st, name, BAG_INFO_MAX, &text, &len);
 	}
+	st->info_refused = rc < 0;
 	if (rc != 0)
 		return;
 	if (tagfile_parse(&st->info, text, len, name, vtags_is_v1(st) ?
@@ -260,6 +261,8 @@ void vtags_check_oxum(struct vstate *st)
 	uint64_t octets, count, files = st->res->files, bytes = st->res->bytes;
 	char want[48], got[48];
 
+	if (!oxum && st->info_refused)
+		return;                      /* bag-info.txt was reported */
 	if (!oxum) {
 		problems_warn(st->r, "no-oxum", "bag-info.txt", "%s",
 			    st->o->mode == VALIDATE_FAST ?
