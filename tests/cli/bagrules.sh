@@ -35,6 +35,30 @@ rm "$SCRATCH/old"/tagmanifest-*
 check_rc 0 "0.97: label whitespace is a warning" -- "$CUSTOS" validate "$SCRATCH/old"
 check_grep '\[tag-whitespace\]' "$SCRATCH/out" "0.97 keeps the old warning"
 
+# a bag-info.txt over its 16 MiB bound inside a small zip is refused by
+# size (too-large), with or without the size in the entry's header
+for mode in sized streamed; do
+	python3 - "$SCRATCH/info-$mode.zip" "$RULES/no-oxum/bag" "$mode" <<'PY'
+import io, os, sys, zipfile
+out, bag, mode = sys.argv[1:]
+class Stream(io.RawIOBase):     # not seekable: sizes go after the data
+    def __init__(self, f): self.f = f
+    def writable(self): return True
+    def write(self, b): return self.f.write(b)
+f = open(out, "wb")
+z = zipfile.ZipFile(f if mode == "sized" else Stream(f), "w", zipfile.ZIP_DEFLATED)
+for name in ("bagit.txt", "manifest-sha256.txt", "data/a.txt"):
+    z.write(os.path.join(bag, name), "bag/" + name)
+with z.open("bag/bag-info.txt", "w", force_zip64=True) as w:
+    for _ in range(17):
+        w.write(b"X-Filler: " + b"a" * (1 << 20) + b"\n")
+z.close()
+PY
+	check_rc 1 "huge bag-info.txt in a zip ($mode)" -- "$CUSTOS" validate --json "$SCRATCH/info-$mode.zip"
+	check_grep '"code":"too-large","path":"bag-info.txt"' "$SCRATCH/out" "too-large names bag-info.txt ($mode)"
+	check_nogrep 'no-oxum' "$SCRATCH/out" "no second finding about bag-info.txt ($mode)"
+done
+
 # custos bag warns of a name that must be %-encoded in the manifests
 mkdir -p "$SCRATCH/src"
 echo half >"$SCRATCH/src/50%off.txt"
