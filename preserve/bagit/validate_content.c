@@ -400,7 +400,8 @@ static void report_missing(struct vstate *st, struct absent_list *l,
 
 	if (l->oom)
 		problems_error(st->r, "internal", "", "out of memory");
-	qsort(l->items, l->count, sizeof(*l->items), cmp_absent);
+	if (l->count)
+		qsort(l->items, l->count, sizeof(*l->items), cmp_absent);
 	for (size_t i = 0; i < l->count; ) {
 		const char *path = l->items[i].path;
 		digest_mask algs = 0;
