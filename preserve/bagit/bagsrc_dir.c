@@ -62,11 +62,29 @@ static int dir_inventory(struct bagsrc *s, struct problems *r,
 	return 0;
 }
 
-static int dir_read_tag(struct bagsrc *s, const char *relpath, size_t max,
-			char **out, size_t *len, struct custos_err *err)
+/* Open tag file RELPATH; refuse it by its size before anything is read.
+ * The fd, or -1 (with sys_errno ENOENT when it is absent). */
+static int open_tag(struct bagsrc *s, const char *relpath, size_t max,
+		    struct custos_err *err)
 {
 	struct dir_impl *d = s->impl;
 	int fd = fio_open_beneath(d->rootfd, relpath, relpath, err);
+	struct stat st;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) == 0 && (uint64_t)st.st_size > max) {
+		close(fd);
+		return err_set(err, CUSTOS_ELIMIT, relpath,
+			       "'%s' is larger than %zu bytes", relpath, max);
+	}
+	return fd;
+}
+
+static int dir_read_tag(struct bagsrc *s, const char *relpath, size_t max,
+			char **out, size_t *len, struct custos_err *err)
+{
+	int fd = open_tag(s, relpath, max, err);
 	int rc;
 
 	if (fd < 0)
@@ -98,20 +116,13 @@ static int bounded_block(void *arg, const unsigned char *buf, size_t len,
 static int dir_stream_tag(struct bagsrc *s, const char *relpath, size_t max,
 			  const struct fio_sink *sink, struct custos_err *err)
 {
-	struct dir_impl *d = s->impl;
 	struct bounded_sink b = { sink, max, 0, relpath };
 	struct fio_sink bs = { bounded_block, &b };
 	unsigned char *buf;
-	struct stat st;
-	int fd = fio_open_beneath(d->rootfd, relpath, relpath, err), rc;
+	int fd = open_tag(s, relpath, max, err), rc;
 
 	if (fd < 0)
 		return err->sys_errno == ENOENT ? 1 : -1;
-	if (fstat(fd, &st) == 0 && (uint64_t)st.st_size > max) {
-		close(fd);
-		return err_set(err, CUSTOS_ELIMIT, relpath,
-			       "'%s' is larger than %zu bytes", relpath, max);
-	}
 	if (!(buf = malloc(FIO_BUFSIZE))) {
 		close(fd);
 		return err_nomem(err);
