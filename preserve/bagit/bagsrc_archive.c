@@ -6,6 +6,7 @@
  */
 #include "preserve/bagit/bagsrc_int.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <archive.h>
@@ -31,7 +32,19 @@ struct archive_impl {
 	unsigned char *buf;
 };
 
-static struct archive *open_archive(const char *path, struct custos_err *err)
+/* After a failed read of A: were the bytes an archive (or a compressed
+ * stream) that breaks off, rather than no archive at all? libarchive says
+ * "Unrecognized archive format" with errno ARCHIVE_ERRNO_FILE_FORMAT,
+ * which its private header defines as EILSEQ on POSIX systems. */
+static int broken_archive(struct archive *a)
+{
+	return archive_format(a) != 0 || archive_errno(a) != EILSEQ;
+}
+
+/* Open PATH; on failure *BROKEN (may be NULL) tells a cut-off archive
+ * ("truncated gzip input") from bytes that are none. */
+static struct archive *open_archive(const char *path, int *broken,
+				    struct custos_err *err)
 {
 	struct archive *a = archive_read_new();
 
@@ -46,6 +59,8 @@ static struct archive *open_archive(const char *path, struct custos_err *err)
 	if (archive_read_open_filename(a, path, FIO_BUFSIZE) != ARCHIVE_OK) {
 		err_set(err, CUSTOS_EFORMAT, path, "cannot read archive '%s': %s",
 			path, archive_error_string(a));
+		if (broken)
+			*broken = broken_archive(a);
 		archive_read_free(a);
 		return NULL;
 	}
@@ -322,7 +337,7 @@ static int add_implied_dirs(struct bagsrc *s, struct custos_err *err)
 static int archive_inventory(struct bagsrc *s, struct problems *r,
 			     struct custos_err *err)
 {
-	struct archive *a = open_archive(s->path, err);
+	struct archive *a = open_archive(s->path, &s->recognized, err);
 	struct archive_entry *e;
 	int rc;
 
@@ -339,6 +354,7 @@ static int archive_inventory(struct bagsrc *s, struct problems *r,
 	if (rc != ARCHIVE_EOF) {
 		err_set(err, CUSTOS_EFORMAT, s->path, "cannot read archive '%s': %s",
 			s->path, archive_error_string(a));
+		s->recognized |= broken_archive(a);
 		archive_read_free(a);
 		return -1;
 	}
@@ -468,7 +484,7 @@ static int archive_digest(struct bagsrc *s, struct bagsrc_job *jobs, size_t n,
 			err_nomem(err);
 			goto out;
 		}
-	if (!(a = open_archive(s->path, err)))
+	if (!(a = open_archive(s->path, NULL, err)))
 		goto out;
 	while ((hr = archive_read_next_header(a, &e)) == ARCHIVE_OK ||
 	       hr == ARCHIVE_WARN) {
@@ -557,7 +573,7 @@ static int archive_each_file(struct bagsrc *s, int bag_relative,
 			     bagsrc_file_fn fn, void *arg,
 			     struct custos_err *err)
 {
-	struct archive *a = open_archive(s->path, err);
+	struct archive *a = open_archive(s->path, NULL, err);
 	struct archive_entry *ae;
 	int hr, rc = 0;
 

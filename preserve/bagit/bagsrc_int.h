@@ -29,7 +29,8 @@ struct bagsrc {
 	struct bag_entry *entries;        /* filled by inventory */
 	size_t count, cap;
 	int inventoried;
-	int recognized;                   /* an archive header was read */
+	int recognized;                   /* the bytes are an archive or a
+					   * compressed stream, maybe cut off */
 	void *impl;                       /* the kind's own state */
 	struct progress *progress;        /* may be NULL */
 };

@@ -20,6 +20,14 @@ check_grep 'unreadable-bag' "$SCRATCH/out" "validate names the truncation"
 check_rc 1 "ingest truncated bag tar" -- "$CUSTOS" ingest -r "$R" "$W/trunc.tar"
 check_grep 'unreadable-bag' "$SCRATCH/out" "ingest names the truncation"
 
+# a .tar.gz cut short, so short that libarchive cannot open it
+tar -C "$W" -czf "$W/bag.tgz" mybag
+size=$(stat -c %s "$W/bag.tgz")
+head -c $((size - 30)) "$W/bag.tgz" >"$W/trunc.tgz"
+check_rc 1 "validate truncated bag tgz" -- "$CUSTOS" validate "$W/trunc.tgz"
+check_rc 1 "ingest truncated bag tgz" -- "$CUSTOS" ingest -r "$R" "$W/trunc.tgz"
+check_grep 'truncated gzip input.*unreadable-bag' "$SCRATCH/out" "ingest names the cut gzip"
+
 # cut at an entry boundary before its bagit.txt: still a (broken) bag
 tar -C "$W" -cf "$W/nodecl.tar" mybag/data mybag/manifest-sha256.txt
 check_rc 1 "validate a bag tar without bagit.txt" -- "$CUSTOS" validate "$W/nodecl.tar"
@@ -37,6 +45,8 @@ check_grep 'missing-bagit-txt' "$SCRATCH/out" "the misplaced bag is named"
 # what is no archive at all is still a plain file; a good bag tar a bag
 head -c 100 /dev/urandom >"$W/noise.bin"
 check_rc 0 "ingest a file that is no archive" -- "$CUSTOS" ingest -r "$R" "$W/noise.bin"
+echo "just text" | gzip >"$W/note.txt.gz"
+check_rc 0 "ingest a whole gzip of text (no archive inside)" -- "$CUSTOS" ingest -r "$R" "$W/note.txt.gz"
 check_rc 0 "ingest bag tar" -- "$CUSTOS" ingest -r "$R" "$W/bag.tar"
 check_grep '1 file, 6 bytes' "$SCRATCH/out" "the bag's payload is stored"
 tar -C "$W" -cf "$W/one.tar" extra.txt
@@ -78,6 +88,6 @@ check_rc 0 "the profile is good for a bag" -- "$CUSTOS" validate "$W/mybag" --pr
 check_rc 2 "ingest dir --profile" -- "$CUSTOS" ingest -r "$R" "$W/src" --profile "$PROFILE"
 check_grep 'is not one (no bagit.txt)' "$SCRATCH/err" "--profile on a plain deposit is explained"
 check_rc 2 "ingest file --profile" -- "$CUSTOS" ingest -r "$R" "$W/extra.txt" --profile "$PROFILE"
-[ "$(objects)" = 3 ] && ok || bad "expected 3 objects, got $(objects)"
+[ "$(objects)" = 4 ] && ok || bad "expected 4 objects, got $(objects)"
 
 report_done
