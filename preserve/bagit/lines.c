@@ -60,9 +60,9 @@ int lines_feed(struct lines *ls, const char *data, size_t len)
 {
 	size_t start = 0;
 
-	if (ls->stopped)
+	if (ls->stopped || !len)
 		return ls->stopped;
-	if (ls->after_cr && len && data[0] == '\n')
+	if (ls->after_cr && data[0] == '\n')
 		start = 1;                     /* CRLF split across chunks */
 	ls->after_cr = false;
 	while (start < len) {
