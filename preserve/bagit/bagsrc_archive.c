@@ -236,8 +236,10 @@ static int choose_root(struct bagsrc *s, struct problems *r,
 		const char *p = s->entries[i].path;
 
 		if (strncmp(p, first, toplen) != 0 ||
-		    (p[toplen] != '/' && p[toplen] != '\0'))
+		    (p[toplen] != '/' && p[toplen] != '\0')) {
 			single = 0;
+			break;
+		}
 		/* one top-level file is no bag directory: "f" alone, or twice */
 		top_is_dir |= p[toplen] == '/' || s->entries[i].type == BAG_ENTRY_DIR;
 	}
