@@ -18,8 +18,8 @@ BUILD=$WORK/build
 SECONDS_EACH=${1:-600}
 [ $# -gt 0 ] && shift
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(fuzz_bagparsers fuzz_policy fuzz_sigfile
-				    fuzz_container fuzz_container_sigs)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(fuzz_bagparsers fuzz_bagarchive fuzz_policy
+				    fuzz_sigfile fuzz_container fuzz_container_sigs)
 
 CC=${CC:-clang} cmake -S "$SRC" -B "$BUILD" -DCUSTOS_FUZZ=ON -DCUSTOS_TESTS=OFF \
 	-DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -58,6 +58,9 @@ seed() {
 		seed_files -name '*manifest-*.txt' | while read -r f; do add_seed "$corpus" "$f" 2; done
 		seed_files -name 'fetch.txt' | while read -r f; do add_seed "$corpus" "$f" 3; add_seed "$corpus" "$f" 4; done
 		seed_files -name 'bag-info.txt' | head -50 | while read -r f; do add_seed "$corpus" "$f" 5; done ;;
+	fuzz_bagarchive)
+		seed_files \( -name '*.tar' -o -name '*.zip' -o -name '*.tgz' -o -name '*.tar.gz' \
+			-o -name '*.7z' \) | while read -r f; do add_seed "$corpus" "$f"; done ;;
 	fuzz_policy)
 		seed_files \( -name '*.ini' -o -name '*.policy' -o -path '*policies/*' \) |
 			while read -r f; do add_seed "$corpus" "$f"; done ;;

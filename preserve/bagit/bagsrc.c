@@ -86,7 +86,8 @@ static int cmp_entry(const void *a, const void *b)
 
 void bagsrc_sort_entries(struct bagsrc *s)
 {
-	qsort(s->entries, s->count, sizeof(*s->entries), cmp_entry);
+	if (s->count)                /* an empty archive has no array */
+		qsort(s->entries, s->count, sizeof(*s->entries), cmp_entry);
 }
 
 int bagsrc_inventory(struct bagsrc *s, const struct bag_entry **entries,

@@ -194,8 +194,9 @@ static int take_header(struct bagsrc *s, struct archive *a,
 			return err_nomem(err);
 		}
 	}
+	/* a name twice is reported (duplicate-entry); its first copy is read */
 	if (type == BAG_ENTRY_FILE && is_tag_candidate(canon) &&
-	    cache_tag(ai, a, e, canon, err) < 0) {
+	    !strmap_get(ai->tags, canon) && cache_tag(ai, a, e, canon, err) < 0) {
 		free(canon);
 		free(target);
 		return -1;

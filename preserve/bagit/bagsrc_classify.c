@@ -91,16 +91,6 @@ static int classify_dir(const char *path, enum bagsrc_kind *kind,
 	return 0;
 }
 
-static void copy_problems(struct problems *to, const struct problems *from)
-{
-	for (size_t i = 0; i < from->count; i++) {
-		const struct problem *it = &from->items[i];
-
-		problems_add(to, it->severity, it->code, it->path, it->expected,
-			     it->actual, "%s", it->message);
-	}
-}
-
 /* Inventory file S: 1 if it is an archive (even one that breaks off),
  * 0 if it is none, -1 on OOM. Problems go to R only when it reads whole. */
 static int inventory_file(struct bagsrc *s, int *whole, struct problems *r,
@@ -117,7 +107,7 @@ static int inventory_file(struct bagsrc *s, int *whole, struct problems *r,
 	rc = bagsrc_inventory(s, &ents, &n, &found, &ierr);
 	*whole = rc == 0;
 	if (rc == 0)
-		copy_problems(r, &found);
+		problems_copy(r, &found);
 	problems_release(&found);
 	if (rc < 0 && ierr.code == CUSTOS_ENOMEM)
 		return err_nomem(err);

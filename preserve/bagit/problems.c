@@ -93,6 +93,16 @@ void problems_add(struct problems *r, enum problem_severity sev, const char *cod
 	r->count++;
 }
 
+void problems_copy(struct problems *to, const struct problems *from)
+{
+	for (size_t i = 0; i < from->count; i++) {
+		const struct problem *it = &from->items[i];
+
+		problems_add(to, it->severity, it->code, it->path, it->expected,
+			     it->actual, "%s", it->message);
+	}
+}
+
 bool problems_has(const struct problems *r, const char *code)
 {
 	for (size_t i = 0; i < r->count; i++)

@@ -160,16 +160,6 @@ static int load_profiles(struct bag_check *bc, struct custos_err *err)
 	return 0;
 }
 
-static void copy_report(struct problems *to, const struct problems *from)
-{
-	for (size_t i = 0; i < from->count; i++) {
-		const struct problem *it = &from->items[i];
-
-		problems_add(to, it->severity, it->code, it->path, it->expected,
-			   it->actual, "%s", it->message);
-	}
-}
-
 /* A deposit that is a bag: validate it fully before anything is stored. */
 static int validate_bag(struct ingest_ctx *cx, struct custos_err *err)
 {
@@ -184,7 +174,7 @@ static int validate_bag(struct ingest_ctx *cx, struct custos_err *err)
 	if ((cx->bag ? bag_validate_source(cx->bag, &vo, &vr, err) :
 		       bag_validate(cx->src, &vo, &vr, err)) < 0)
 		goto out;
-	copy_report(&cx->res->refusal, &vr.problems);
+	problems_copy(&cx->res->refusal, &vr.problems);
 	validate_result_release(&vr);
 	rc = bc.oom ? err_nomem(err) : 0;
 out:

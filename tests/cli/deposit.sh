@@ -53,6 +53,15 @@ tar -C "$W" -cf "$W/one.tar" extra.txt
 check_rc 0 "ingest a tar of one file" -- "$CUSTOS" ingest -r "$R" --id one "$W/one.tar"
 check_grep '1 file, 6 bytes' "$SCRATCH/out" "the tar's one file is stored"
 
+# archives fuzz_bagarchive found (sanitizer reports, found under ASan):
+# an empty tar, and a bag tar holding its bag-info.txt twice
+tar -cf "$W/empty.tar" -T /dev/null
+check_rc 1 "validate an empty tar" -- "$CUSTOS" validate "$W/empty.tar"
+check_grep 'missing-bagit-txt' "$SCRATCH/out" "the empty tar is no bag"
+cp -r "$W/mybag" "$W/twice" && tar -C "$W" -cf "$W/twice.tar" twice twice/bag-info.txt
+check_rc 1 "validate a bag tar with bag-info.txt twice" -- "$CUSTOS" validate "$W/twice.tar"
+check_grep "'bag-info.txt' appears more than once" "$SCRATCH/out" "the repeated tag file is named"
+
 # conflicting entries in a tar: the deposit is invalid (1), not a failure (3)
 mkdir -p "$W/dup" && echo a >"$W/dup/f" && tar -C "$W/dup" -cf "$W/dup.tar" f
 echo b >"$W/dup/f" && tar -C "$W/dup" -rf "$W/dup.tar" f
