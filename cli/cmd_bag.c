@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/exit.h"
 #include "preserve/bagit/bagmake.h"
+#include "cli/problems_out.h"
 
 const char cmd_bag_usage[] =
 	"usage: custos bag SRC_DIR [--dest DIR] [--algorithm ALG[,ALG...]] "
@@ -86,14 +87,18 @@ int cmd_bag(struct cli_ctx *ctx, int argc, char **argv)
 		rc = cli_fail(&err);
 		goto out;
 	}
-	if (ctx->json)
-		cli_print_json(json_pack("{s:o, s:I, s:I}", "bag",
+	if (ctx->json) {
+		cli_print_json(json_pack("{s:o, s:I, s:I, s:o}", "bag",
 					 cli_json_string(a.o.dest ? a.o.dest : a.o.src),
-					 "files", (json_int_t)res.files, "bytes", (json_int_t)res.bytes));
-	else
+					 "files", (json_int_t)res.files, "bytes", (json_int_t)res.bytes,
+					 "warnings", problems_out_json(&res.warnings, PROBLEM_WARNING)));
+	} else {
+		problems_out_text(stdout, &res.warnings);
 		printf("%s: bagged %llu %s, %llu bytes\n", cli_text(a.o.dest ? a.o.dest : a.o.src),
 		       (unsigned long long)res.files, cli_plural(res.files, "file", "files"),
 		       (unsigned long long)res.bytes);
+	}
+	problems_release(&res.warnings);
 	rc = CLI_EXIT_OK;
 out:
 	free(a.info);

@@ -68,6 +68,10 @@ int relpath_normalize(char **out, const char *path, unsigned *flags)
 		free(s);
 		return RELPATH_EMPTY;
 	}
+	if (s[0] == '~') {          /* "./~x": a home directory once "./" goes */
+		free(s);
+		return RELPATH_HOME;
+	}
 	*out = s;
 	return RELPATH_OK;
 }

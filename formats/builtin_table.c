@@ -177,6 +177,10 @@ const struct builtin_format builtin_formats[] = {
 	{ "fmt/297", "OpenDocument Graphics", "1.2", "application/vnd.oasis.opendocument.graphics", "odg otg", "x-fmt/263 fmt/296" },
 	{ "fmt/482", "Apple iBook format", NULL, "application/x-ibooks+zip", "ibooks", "x-fmt/263 fmt/97 fmt/98 fmt/99 fmt/100 fmt/102 fmt/103 fmt/96 fmt/471" },
 	{ "x-fmt/412", "Java Archive Format", NULL, "application/java-archive", "jar", "x-fmt/263 fmt/102 fmt/103 fmt/96" },
+	{ "x-fmt/11", "Revisable-Form-Text Document Content Architecture", NULL, NULL, "", NULL },
+	{ "x-fmt/148", "IBM DisplayWrite DCA Text File", NULL, NULL, "dca", NULL },
+	{ "x-fmt/284", "IBM DisplayWrite Final Form Text File", NULL, NULL, "fft", NULL },
+	{ "x-fmt/285", "IBM DisplayWrite Revisable Form Text File", NULL, NULL, "rft", NULL },
 	{ "fmt/1084", "Hangul Word Processor Document", "5", NULL, "hwp", NULL },
 	{ "fmt/1125", "JASCO JWS Format", "OLE2", NULL, "jws", NULL },
 	{ "fmt/1184", "InDesign Markup Language Package", NULL, "application/vnd.adobe.indesign-idml-package", "idml", NULL },
@@ -1139,6 +1143,8 @@ const struct builtin_seq builtin_seqs[] = {
 	  "504B0304 * 4D4554412D494E462F4D414E49464553542E4D46" },
 	{ 199, "x-fmt/412", BI_EOF, 18, 65549,
 	  "504B0506" },
+	{ 2302, "x-fmt/148", BI_BOF, 0, 0,
+	  "0005E103000020E2050001510100" },
 };
 const size_t builtin_nseqs =
 	sizeof(builtin_seqs) / sizeof(builtin_seqs[0]);

@@ -219,11 +219,17 @@ static bool find_back(const struct sig_subseq *ss, const struct sig_segment *g,
 	}
 }
 
-/* BOF or Variable: subsequences left to right from file offset FROM. */
+/* BOF or Variable: subsequences left to right from file offset FROM. A
+ * later subsequence with no maximum offset may lie anywhere after the one
+ * before it: when it is not in G (the head of a large file) it is looked
+ * for in REST (the tail; NULL when G is the whole file or the tail). So
+ * RTF 1.8's "\lsdstimax", which Word writes near the end, is found. */
 static bool seq_forward(const struct sig_byteseq *bs, const struct sig_segment *g,
-			uint64_t from, struct sig_span *span, unsigned *budget)
+			uint64_t from, const struct sig_segment *rest,
+			struct sig_span *span, unsigned *budget)
 {
 	uint64_t marker = sat_sub(from, g->base), first = 0, s, e = 0;
+	uint64_t first_base = g->base;
 
 	for (uint32_t k = 0; k < bs->nsubs; k++) {
 		const struct sig_subseq *ss = &bs->subs[k];
@@ -240,14 +246,22 @@ static bool seq_forward(const struct sig_byteseq *bs, const struct sig_segment *
 			w.shi = ss->maxoff == SIG_NO_MAX ? UINT64_MAX :
 				sat_add(marker, ss->maxoff);
 		}
-		if (!find_fwd(ss, g, &w, &s, &e, budget))
+		if (find_fwd(ss, g, &w, &s, &e, budget)) {
+			if (k == 0)
+				first = s;
+			marker = e;
+			continue;
+		}
+		if (k == 0 || ss->maxoff != SIG_NO_MAX || !rest)
 			return false;
-		if (k == 0)
-			first = s;
-		marker = e;
+		/* unbounded: go on in REST, after where the last one ended */
+		marker = sat_sub(sat_add(g->base, marker), rest->base);
+		g = rest;
+		rest = NULL;
+		k--;
 	}
-	span->off = g->base + first;
-	span->len = e - first;
+	span->off = first_base + first;
+	span->len = g->base + e - span->off;
 	return true;
 }
 
@@ -284,15 +298,16 @@ static bool seq_match(const struct sig_byteseq *bs, const struct sig_view *v,
 
 	switch (bs->ref) {
 	case SIG_REF_BOF:
-		return seq_forward(bs, &v->head, 0, span, &budget);
+		return seq_forward(bs, &v->head, 0, v->whole ? NULL : &v->tail,
+				   span, &budget);
 	case SIG_REF_EOF:
 		return seq_backward(bs, &v->tail, span, &budget);
 	case SIG_REF_VAR:
-		if (seq_forward(bs, &v->head, 0, span, &budget))
+		if (seq_forward(bs, &v->head, 0, NULL, span, &budget))
 			return true;
 		budget = SIG_MATCH_BUDGET;
 		return !v->whole &&
-		       seq_forward(bs, &v->tail, v->tail.base, span, &budget);
+		       seq_forward(bs, &v->tail, v->tail.base, NULL, span, &budget);
 	}
 	return false;
 }

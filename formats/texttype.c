@@ -5,10 +5,12 @@
 
 #include <stdint.h>
 
+/* The control characters text may hold: file(1)'s text table (BEL, BS,
+ * TAB, LF, VT, FF, CR, ESC; a man page overstrikes with BS) and SUB, the
+ * DOS end-of-file mark. */
 static bool ctrl_ok(uint32_t c)
 {
-	return c >= 0x20 || c == '\t' || c == '\n' || c == '\v' || c == '\f' ||
-	       c == '\r' || c == 0x1b || c == 0x1a;
+	return c >= 0x20 || (c >= 0x07 && c <= 0x0d) || c == 0x1b || c == 0x1a;
 }
 
 /* Length of the UTF-8 sequence at B (N bytes left); 0 bad, -1 cut. */

@@ -1,7 +1,7 @@
 /*
  * formats/texttype.h - is this plain text? (internal heuristic)
  * Reads a head window only. Text = no NUL and no control bytes other than
- * TAB LF VT FF CR ESC SUB, and either pure ASCII, well-formed UTF-8 (a
+ * BEL BS TAB LF VT FF CR ESC SUB, and either pure ASCII, well-formed UTF-8 (a
  * sequence cut by the window end is allowed), or UTF-16 with a BOM whose
  * code units obey the same control rule. Empty files are not text.
  */

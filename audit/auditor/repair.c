@@ -242,12 +242,12 @@ static int restore_listed(struct fixjob *j, const char *name, size_t src,
 		rc = err_nomem(err);
 	for (size_t i = 0; rc == 0 && i < m.count; i++) {
 		char *p = NULL, kept[8] = "";
-		char *want[DIGEST_COUNT] = { 0 };
+		char *want[DIGEST_COUNT] = { 0 }, hex[DIGEST_HEX_MAX];
 		struct custos_err why;
 
 		if (asprintf(&p, "%s/%s", j->vpath, m.entries[i].path) < 0)
 			return err_nomem(err);
-		want[alg] = m.entries[i].digest;
+		want[alg] = manifest_hex(&m, &m.entries[i], hex);
 		if (location_exists(l, p, NULL) == 0) {
 			if (restore(j, src, m.entries[i].path, DIGEST_BIT(alg), want, kept,
 				    sizeof(kept), &why) == 0) {

@@ -86,9 +86,12 @@ static int check_manifest(struct tagcheck *t, enum digest_alg alg,
 			snprintf(why, sizeof(why), "lists '%s', which the catalog does not have",
 				 m.entries[i].path);
 			rc = problem(t, name, NULL, NULL, why);
-		} else if (f->hex[alg] && !digest_hex_equal(f->hex[alg], m.entries[i].digest)) {
+		} else if (f->hex[alg] && !manifest_digest_is(&m, &m.entries[i], f->hex[alg])) {
+			char listed_hex[DIGEST_HEX_MAX];
+
 			snprintf(why, sizeof(why), "gives another digest for '%s'", f->path);
-			rc = problem(t, name, f->hex[alg], m.entries[i].digest, why);
+			rc = problem(t, name, f->hex[alg],
+				     manifest_hex(&m, &m.entries[i], listed_hex), why);
 		}
 	}
 	for (size_t i = 0; rc == 0 && i < t->c->nfiles; i++) {
@@ -134,9 +137,12 @@ static int check_tagmanifest(struct tagcheck *t, const char *name,
 			continue;            /* reported against the tag file */
 		rc = digest_buffer(alg, body, blen, hex, err) < 0 ? -2 : 0;
 		free(body);
-		if (rc == 0 && !digest_hex_equal(hex, m.entries[i].digest)) {
+		if (rc == 0 && !manifest_digest_is(&m, &m.entries[i], hex)) {
+			char listed_hex[DIGEST_HEX_MAX];
+
 			snprintf(why, sizeof(why), "'%s' does not match %s", p, name);
-			rc = problem(t, p, m.entries[i].digest, hex, why);
+			rc = problem(t, p, manifest_hex(&m, &m.entries[i], listed_hex),
+				     hex, why);
 		}
 	}
 	manifest_release(&m);

@@ -5,6 +5,7 @@
  */
 #include "audit/report/sign.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,8 +77,12 @@ static int read_key(EVP_PKEY **out, const char *path, bool priv,
 	size_t len;
 	BIO *b;
 
-	if (fio_read_file(&pem, &len, AT_FDCWD, path, SIGN_MAX_KEY, err) < 0)
+	if (fio_read_file(&pem, &len, AT_FDCWD, path, SIGN_MAX_KEY, err) < 0) {
+		/* a key that is not there is a configuration error, exit 2 */
+		if (err->sys_errno == ENOENT || err->sys_errno == ENOTDIR)
+			err->code = CUSTOS_EUSAGE;
 		return -1;
+	}
 	b = BIO_new_mem_buf(pem, (int)len);
 	*out = !b ? NULL : priv ? PEM_read_bio_PrivateKey(b, NULL, NULL, NULL) :
 				   PEM_read_bio_PUBKEY(b, NULL, NULL, NULL);

@@ -31,7 +31,7 @@ x-fmt/111 x-fmt/18 fmt/817 fmt/1149 fmt/289 fmt/1281 fmt/1355 x-fmt/92 fmt/996
 x-fmt/91 x-fmt/406 x-fmt/407 x-fmt/408 fmt/501 fmt/122 fmt/123 fmt/124 fmt/483
 fmt/39 fmt/40 fmt/125 fmt/126 x-fmt/88 x-fmt/430 fmt/136 fmt/137 fmt/138 fmt/139
 fmt/140 fmt/290 fmt/291 fmt/292 fmt/293 fmt/294 fmt/295 fmt/296 fmt/297 fmt/482
-x-fmt/412
+x-fmt/412 x-fmt/11 x-fmt/148 x-fmt/284 x-fmt/285
 """.split()
 
 

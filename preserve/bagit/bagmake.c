@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/fileio.h"
+#include "preserve/bagit/bagpath.h"
 #include "core/pool.h"
 #include "core/text.h"
 #include "core/walk.h"
@@ -390,6 +391,24 @@ static int make_in_place(const struct bagmake_opts *o, struct survey *sv,
 	return rc;
 }
 
+/* A name with '%', CR or LF is percent-encoded in the manifests (RFC 8493
+ * 2.1.3); bagit-python 1.9 and bagit-java read such a line back literally,
+ * so they would look for another file. Say so, once per name. */
+static void warn_encoded_names(const struct survey *sv, struct problems *r)
+{
+	for (size_t i = 0; i < sv->nfiles; i++) {
+		const char *p = sv->files[i].bagpath;
+		char *enc = NULL;
+
+		if (!strpbrk(p, "%\r\n") || bagpath_encode(&enc, p) < 0)
+			continue;
+		problems_warn(r, "encoded-name", p,
+			    "'%s' is written '%s' in the manifests, as RFC 8493 requires; bagit-python 1.9 and bagit-java read that line literally and will not find the file",
+			    p, enc);
+		free(enc);
+	}
+}
+
 int bag_make(const struct bagmake_opts *o_in, struct bagmake_result *res,
 	     struct custos_err *err)
 {
@@ -398,6 +417,7 @@ int bag_make(const struct bagmake_opts *o_in, struct bagmake_result *res,
 	char *decl;
 	int rc = -1;
 
+	problems_init(&res->warnings);
 	if (!o.algs)
 		o.algs = DIGEST_BIT(DIGEST_SHA256) | DIGEST_BIT(DIGEST_SHA512);
 	if (!o.jobs)
@@ -430,6 +450,8 @@ int bag_make(const struct bagmake_opts *o_in, struct bagmake_result *res,
 		goto out;
 	}
 	rc = o.dest ? make_copy(&o, &sv, err) : make_in_place(&o, &sv, err);
+	if (rc == 0)
+		warn_encoded_names(&sv, &res->warnings);
 	res->files = sv.nfiles;
 	res->bytes = 0;
 	for (size_t i = 0; i < sv.nfiles; i++)

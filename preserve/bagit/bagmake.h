@@ -12,6 +12,7 @@
 #include "core/digest.h"
 #include "core/err.h"
 #include "preserve/bagit/bagfacts.h"
+#include "preserve/bagit/problems.h"
 
 struct bagmake_opts {
 	const char *src;              /* the directory to bag */
@@ -24,6 +25,7 @@ struct bagmake_opts {
 
 struct bagmake_result {
 	uint64_t files, bytes;
+	struct problems warnings;     /* encoded-name: release with problems_release */
 };
 
 /* Make the bag. With DEST, the bag appears at DEST only when complete

@@ -43,6 +43,17 @@ int bagsrc_open(struct bagsrc **out, const char *path, struct custos_err *err)
 	return 0;
 }
 
+size_t bagsrc_tag_limit(const char *name)
+{
+	const char *slash = strrchr(name, '/'), *base = slash ? slash + 1 : name;
+
+	if (!strcmp(base, "bagit.txt"))
+		return BAGSRC_DECLARATION_MAX;
+	if (!strcmp(base, "bag-info.txt") || !strcmp(base, "package-info.txt"))
+		return BAGSRC_INFO_MAX;
+	return BAGSRC_TAG_MAX;
+}
+
 enum bag_serialization bagsrc_serialization(const struct bagsrc *s)
 {
 	return s->ser;
@@ -75,7 +86,8 @@ static int cmp_entry(const void *a, const void *b)
 
 void bagsrc_sort_entries(struct bagsrc *s)
 {
-	qsort(s->entries, s->count, sizeof(*s->entries), cmp_entry);
+	if (s->count)                /* an empty archive has no array */
+		qsort(s->entries, s->count, sizeof(*s->entries), cmp_entry);
 }
 
 int bagsrc_inventory(struct bagsrc *s, const struct bag_entry **entries,
@@ -95,6 +107,12 @@ int bagsrc_read_tag(struct bagsrc *s, const char *relpath, size_t max,
 		    char **out, size_t *len, struct custos_err *err)
 {
 	return s->ops->read_tag(s, relpath, max, out, len, err);
+}
+
+int bagsrc_stream_tag(struct bagsrc *s, const char *relpath, size_t max,
+		      const struct fio_sink *sink, struct custos_err *err)
+{
+	return s->ops->stream_tag(s, relpath, max, sink, err);
 }
 
 int bagsrc_digest(struct bagsrc *s, struct bagsrc_job *jobs, size_t n,

@@ -53,6 +53,15 @@ int bagsrc_inventory(struct bagsrc *s, const struct bag_entry **entries,
 int bagsrc_read_tag(struct bagsrc *s, const char *relpath, size_t max,
 		    char **out, size_t *len, struct custos_err *err);
 
+/* Read tag file RELPATH as a stream into SINK, in blocks: nothing is held
+ * whole. More than MAX bytes is CUSTOS_ELIMIT, refused before reading when
+ * the size is known. From an archive the cached bytes are released once
+ * streamed: a second read is CUSTOS_EINTERNAL. 0, 1 if absent, -1 on error
+ * (or what SINK failed). */
+struct fio_sink;
+int bagsrc_stream_tag(struct bagsrc *s, const char *relpath, size_t max,
+		      const struct fio_sink *sink, struct custos_err *err);
+
 /* Compute the wanted digests of each job, WORKERS reads in flight for a
  * directory. A file that cannot be read marks its job; -1 only when the
  * whole source failed. */
@@ -85,8 +94,37 @@ int bagsrc_is_archive(const struct bagsrc *s);
 
 void bagsrc_close(struct bagsrc *s);  /* NULL ok */
 
-/* Bounds for tag files kept in memory. */
+/* What a deposit is. The one place that decides it, so that what
+ * validate refuses as a broken bag is never taken as a plain file. */
+enum bagsrc_kind {
+	BAGSRC_PLAIN_DIR,       /* a directory that is no bag */
+	BAGSRC_PLAIN_FILE,      /* a file that is no archive custos reads */
+	BAGSRC_PLAIN_ARCHIVE,   /* a readable archive holding no bag */
+	BAGSRC_BAG_DIR,         /* a directory with the marks of a bag */
+	BAGSRC_BAG_ARCHIVE,     /* an archive with the marks of a bag at its
+				 * top or one level down, or an archive that
+				 * breaks off (truncated, corrupt) */
+};
+
+/* The marks of a bag: bagit.txt, or a payload manifest beside data/
+ * (a bag that lost its bagit.txt is a broken bag, not a plain deposit:
+ * validate refuses it, and so must ingest). Classify PATH. For an archive that reads whole, *SRC is the opened,
+ * inventoried source (the caller closes it), else NULL; its inventory
+ * problems go to R.
+ * 0, or -1 with *err (CUSTOS_EUSAGE when PATH does not exist or is not a
+ * file or directory). */
+int bagsrc_classify(const char *path, enum bagsrc_kind *kind,
+		    struct bagsrc **src, struct problems *r,
+		    struct custos_err *err);
+
+/* Bounds for tag files kept in memory. A file over its bound is refused
+ * (too-large) before it is buffered: an archive's is never read past it. */
 #define BAGSRC_TAG_MAX ((size_t)1 << 30)          /* manifests of ~10M files */
 #define BAGSRC_TAG_TOTAL_MAX ((size_t)2 << 30)    /* all cached tag files */
+#define BAGSRC_DECLARATION_MAX ((size_t)64 << 10) /* bagit.txt */
+#define BAGSRC_INFO_MAX ((size_t)16 << 20)        /* bag-info.txt */
+
+/* The bound for tag file NAME ("bagit.txt", "x/bag-info.txt", ...). */
+size_t bagsrc_tag_limit(const char *name);
 
 #endif

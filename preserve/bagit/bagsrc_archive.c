@@ -6,6 +6,7 @@
  */
 #include "preserve/bagit/bagsrc_int.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <archive.h>
@@ -21,6 +22,7 @@ struct cached_tag {
 	char *data;
 	size_t len;
 	int too_big;
+	int streamed;              /* handed to a stream and released */
 };
 
 struct archive_impl {
@@ -30,7 +32,19 @@ struct archive_impl {
 	unsigned char *buf;
 };
 
-static struct archive *open_archive(const char *path, struct custos_err *err)
+/* After a failed read of A: were the bytes an archive (or a compressed
+ * stream) that breaks off, rather than no archive at all? libarchive says
+ * "Unrecognized archive format" with errno ARCHIVE_ERRNO_FILE_FORMAT,
+ * which its private header defines as EILSEQ on POSIX systems. */
+static int broken_archive(struct archive *a)
+{
+	return archive_format(a) != 0 || archive_errno(a) != EILSEQ;
+}
+
+/* Open PATH; on failure *BROKEN (may be NULL) tells a cut-off archive
+ * ("truncated gzip input") from bytes that are none. */
+static struct archive *open_archive(const char *path, int *broken,
+				    struct custos_err *err)
 {
 	struct archive *a = archive_read_new();
 
@@ -45,6 +59,8 @@ static struct archive *open_archive(const char *path, struct custos_err *err)
 	if (archive_read_open_filename(a, path, FIO_BUFSIZE) != ARCHIVE_OK) {
 		err_set(err, CUSTOS_EFORMAT, path, "cannot read archive '%s': %s",
 			path, archive_error_string(a));
+		if (broken)
+			*broken = broken_archive(a);
 		archive_read_free(a);
 		return NULL;
 	}
@@ -76,17 +92,24 @@ static int is_tag_candidate(const char *path)
  * actually read, never against the size the header declares: a header can
  * lie (a crafted tar claiming 1 GiB) or say nothing (zip data descriptors). */
 static int cache_tag(struct archive_impl *ai, struct archive *a,
-		     const char *name, struct custos_err *err)
+		     struct archive_entry *entry, const char *name,
+		     struct custos_err *err)
 {
 	struct cached_tag *t = calloc(1, sizeof(*t));
 	size_t room = BAGSRC_TAG_TOTAL_MAX - ai->cached_total;
+	size_t limit = bagsrc_tag_limit(name);
 	struct strbuf b;
 	char chunk[64 * 1024];
 
 	if (!t)
 		return err_nomem(err);
-	strbuf_init(&b, room < BAGSRC_TAG_MAX ? room : BAGSRC_TAG_MAX);
-	for (;;) {
+	if (room < limit)
+		limit = room;
+	strbuf_init(&b, limit);
+	/* a header that admits to more than the bound: not read at all */
+	t->too_big = archive_entry_size_is_set(entry) &&
+		     (uint64_t)archive_entry_size(entry) > limit;
+	while (!t->too_big) {
 		la_ssize_t n = archive_read_data(a, chunk, sizeof(chunk));
 
 		if (n < 0) {
@@ -171,8 +194,9 @@ static int take_header(struct bagsrc *s, struct archive *a,
 			return err_nomem(err);
 		}
 	}
+	/* a name twice is reported (duplicate-entry); its first copy is read */
 	if (type == BAG_ENTRY_FILE && is_tag_candidate(canon) &&
-	    cache_tag(ai, a, canon, err) < 0) {
+	    !strmap_get(ai->tags, canon) && cache_tag(ai, a, e, canon, err) < 0) {
 		free(canon);
 		free(target);
 		return -1;
@@ -206,16 +230,21 @@ static int choose_root(struct bagsrc *s, struct problems *r,
 	struct archive_impl *ai = s->impl;
 	const char *first = s->count ? s->entries[0].path : "";
 	size_t toplen = strcspn(first, "/");
-	int single = s->count > 0;
+	int single = s->count > 0, top_is_dir = 0;
 	char probe[PATH_MAX];
 
 	for (size_t i = 0; i < s->count && single; i++) {
 		const char *p = s->entries[i].path;
 
 		if (strncmp(p, first, toplen) != 0 ||
-		    (p[toplen] != '/' && p[toplen] != '\0'))
+		    (p[toplen] != '/' && p[toplen] != '\0')) {
 			single = 0;
+			break;
+		}
+		/* one top-level file is no bag directory: "f" alone, or twice */
+		top_is_dir |= p[toplen] == '/' || s->entries[i].type == BAG_ENTRY_DIR;
 	}
+	single &= top_is_dir;
 	snprintf(probe, sizeof(probe), "%.*s/bagit.txt", (int)toplen, first);
 	if (single && (strmap_get(ai->tags, probe) ||
 		       !strmap_get(ai->tags, "bagit.txt"))) {
@@ -311,7 +340,7 @@ static int add_implied_dirs(struct bagsrc *s, struct custos_err *err)
 static int archive_inventory(struct bagsrc *s, struct problems *r,
 			     struct custos_err *err)
 {
-	struct archive *a = open_archive(s->path, err);
+	struct archive *a = open_archive(s->path, &s->recognized, err);
 	struct archive_entry *e;
 	int rc;
 
@@ -319,6 +348,7 @@ static int archive_inventory(struct bagsrc *s, struct problems *r,
 		return -1;
 	while ((rc = archive_read_next_header(a, &e)) == ARCHIVE_OK ||
 	       rc == ARCHIVE_WARN) {
+		s->recognized = 1;
 		if (take_header(s, a, e, r, err) < 0) {
 			archive_read_free(a);
 			return -1;
@@ -327,6 +357,7 @@ static int archive_inventory(struct bagsrc *s, struct problems *r,
 	if (rc != ARCHIVE_EOF) {
 		err_set(err, CUSTOS_EFORMAT, s->path, "cannot read archive '%s': %s",
 			s->path, archive_error_string(a));
+		s->recognized |= broken_archive(a);
 		archive_read_free(a);
 		return -1;
 	}
@@ -354,11 +385,45 @@ static int archive_read_tag(struct bagsrc *s, const char *relpath, size_t max,
 	if (t->too_big || t->len > max)
 		return err_set(err, CUSTOS_ELIMIT, relpath,
 			       "'%s' is larger than %zu bytes", relpath, max);
+	if (t->streamed)
+		return err_set(err, CUSTOS_EINTERNAL, relpath,
+			       "'%s' was already streamed from the archive", relpath);
 	*out = malloc(t->len + 1);
 	if (!*out)
 		return err_nomem(err);
 	memcpy(*out, t->data, t->len + 1);
 	*len = t->len;
+	return 0;
+}
+
+static int archive_stream_tag(struct bagsrc *s, const char *relpath,
+			      size_t max, const struct fio_sink *sink,
+			      struct custos_err *err)
+{
+	struct archive_impl *ai = s->impl;
+	char name[PATH_MAX];
+	struct cached_tag *t;
+
+	if (snprintf(name, sizeof(name), "%s%s", ai->root ? ai->root : "",
+		     relpath) >= (int)sizeof(name))
+		return 1;
+	t = strmap_get(ai->tags, name);
+	if (!t)
+		return 1;
+	if (t->too_big || t->len > max)
+		return err_set(err, CUSTOS_ELIMIT, relpath,
+			       "'%s' is larger than %zu bytes", relpath, max);
+	if (t->streamed)
+		return err_set(err, CUSTOS_EINTERNAL, relpath,
+			       "'%s' was already streamed from the archive", relpath);
+	if (t->len && sink->block(sink->arg, (const unsigned char *)t->data,
+				  t->len, err) < 0)
+		return -1;
+	/* a manifest of millions of lines is parsed now: its text goes */
+	free(t->data);
+	t->data = NULL;
+	t->streamed = 1;
+	ai->cached_total -= t->len;
 	return 0;
 }
 
@@ -422,7 +487,7 @@ static int archive_digest(struct bagsrc *s, struct bagsrc_job *jobs, size_t n,
 			err_nomem(err);
 			goto out;
 		}
-	if (!(a = open_archive(s->path, err)))
+	if (!(a = open_archive(s->path, NULL, err)))
 		goto out;
 	while ((hr = archive_read_next_header(a, &e)) == ARCHIVE_OK ||
 	       hr == ARCHIVE_WARN) {
@@ -511,7 +576,7 @@ static int archive_each_file(struct bagsrc *s, int bag_relative,
 			     bagsrc_file_fn fn, void *arg,
 			     struct custos_err *err)
 {
-	struct archive *a = open_archive(s->path, err);
+	struct archive *a = open_archive(s->path, NULL, err);
 	struct archive_entry *ae;
 	int hr, rc = 0;
 
@@ -550,7 +615,8 @@ static void archive_close(struct bagsrc *s)
 }
 
 static const struct bagsrc_ops archive_ops = {
-	archive_inventory, archive_read_tag, archive_digest, archive_close,
+	archive_inventory, archive_read_tag, archive_stream_tag, archive_digest,
+	archive_close,
 	archive_each_file,
 };
 

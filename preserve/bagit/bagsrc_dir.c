@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "core/fileio.h"
 #include "core/pool.h"
@@ -61,16 +62,73 @@ static int dir_inventory(struct bagsrc *s, struct problems *r,
 	return 0;
 }
 
-static int dir_read_tag(struct bagsrc *s, const char *relpath, size_t max,
-			char **out, size_t *len, struct custos_err *err)
+/* Open tag file RELPATH; refuse it by its size before anything is read.
+ * The fd, or -1 (with sys_errno ENOENT when it is absent). */
+static int open_tag(struct bagsrc *s, const char *relpath, size_t max,
+		    struct custos_err *err)
 {
 	struct dir_impl *d = s->impl;
 	int fd = fio_open_beneath(d->rootfd, relpath, relpath, err);
+	struct stat st;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) == 0 && (uint64_t)st.st_size > max) {
+		close(fd);
+		return err_set(err, CUSTOS_ELIMIT, relpath,
+			       "'%s' is larger than %zu bytes", relpath, max);
+	}
+	return fd;
+}
+
+static int dir_read_tag(struct bagsrc *s, const char *relpath, size_t max,
+			char **out, size_t *len, struct custos_err *err)
+{
+	int fd = open_tag(s, relpath, max, err);
 	int rc;
 
 	if (fd < 0)
 		return err->sys_errno == ENOENT ? 1 : -1;
 	rc = fio_read_fd(out, len, fd, max, relpath, err);
+	close(fd);
+	return rc;
+}
+
+/* Counts the bytes passed on, refusing more than MAX (a file that grows). */
+struct bounded_sink {
+	const struct fio_sink *to;
+	size_t max, seen;
+	const char *shown;
+};
+
+static int bounded_block(void *arg, const unsigned char *buf, size_t len,
+			 struct custos_err *err)
+{
+	struct bounded_sink *b = arg;
+
+	b->seen += len;
+	if (b->seen > b->max)
+		return err_set(err, CUSTOS_ELIMIT, b->shown,
+			       "'%s' is larger than %zu bytes", b->shown, b->max);
+	return b->to->block(b->to->arg, buf, len, err);
+}
+
+static int dir_stream_tag(struct bagsrc *s, const char *relpath, size_t max,
+			  const struct fio_sink *sink, struct custos_err *err)
+{
+	struct bounded_sink b = { sink, max, 0, relpath };
+	struct fio_sink bs = { bounded_block, &b };
+	unsigned char *buf;
+	int fd = open_tag(s, relpath, max, err), rc;
+
+	if (fd < 0)
+		return err->sys_errno == ENOENT ? 1 : -1;
+	if (!(buf = malloc(FIO_BUFSIZE))) {
+		close(fd);
+		return err_nomem(err);
+	}
+	rc = fio_readpass(fd, relpath, buf, FIO_BUFSIZE, NULL, &bs, NULL, err);
+	free(buf);
 	close(fd);
 	return rc;
 }
@@ -175,7 +233,7 @@ static void dir_close(struct bagsrc *s)
 }
 
 static const struct bagsrc_ops dir_ops = {
-	dir_inventory, dir_read_tag, dir_digest, dir_close, NULL,
+	dir_inventory, dir_read_tag, dir_stream_tag, dir_digest, dir_close, NULL,
 };
 
 int bagsrc_dir_open(struct bagsrc *s, struct custos_err *err)

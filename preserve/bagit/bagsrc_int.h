@@ -5,6 +5,7 @@
 #ifndef CUSTOS_PRESERVE_BAGIT_BAGSRC_INT_H
 #define CUSTOS_PRESERVE_BAGIT_BAGSRC_INT_H
 
+#include "core/fileio.h"
 #include "preserve/bagit/bagsrc.h"
 
 struct bagsrc_ops {
@@ -12,6 +13,8 @@ struct bagsrc_ops {
 			 struct custos_err *err);
 	int (*read_tag)(struct bagsrc *s, const char *relpath, size_t max,
 			char **out, size_t *len, struct custos_err *err);
+	int (*stream_tag)(struct bagsrc *s, const char *relpath, size_t max,
+			  const struct fio_sink *sink, struct custos_err *err);
 	int (*digest)(struct bagsrc *s, struct bagsrc_job *jobs, size_t n,
 		      unsigned workers, struct custos_err *err);
 	void (*close)(struct bagsrc *s);
@@ -26,6 +29,8 @@ struct bagsrc {
 	struct bag_entry *entries;        /* filled by inventory */
 	size_t count, cap;
 	int inventoried;
+	int recognized;                   /* the bytes are an archive or a
+					   * compressed stream, maybe cut off */
 	void *impl;                       /* the kind's own state */
 	struct progress *progress;        /* may be NULL */
 };

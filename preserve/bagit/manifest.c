@@ -5,18 +5,27 @@
  */
 #include "preserve/bagit/manifest.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "preserve/bagit/bagpath.h"
-#include "preserve/bagit/tagfile.h"
+#include "preserve/bagit/lines.h"
+#include "core/text.h"
 
-struct parse_state {
+struct manifest_stream {
 	struct manifest *m;
 	struct problems *r;
+	struct lines lines;
+	size_t bad_utf8_line;        /* 0, or the first line that is not UTF-8 */
 	int oom;
 };
+
+
+static int hexval(char c)
+{
+	return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+}
 
 static int add_entry(struct manifest *m, char *path, const char *hex,
 		     size_t hexlen, size_t lineno)
@@ -24,7 +33,7 @@ static int add_entry(struct manifest *m, char *path, const char *hex,
 	struct manifest_entry *e;
 
 	if (m->count == m->cap) {
-		size_t ncap = m->cap ? m->cap * 2 : 64;
+		size_t ncap = m->cap ? m->cap + m->cap / 2 : 64;
 		struct manifest_entry *g = realloc(m->entries, ncap * sizeof(*g));
 
 		if (!g)
@@ -34,15 +43,48 @@ static int add_entry(struct manifest *m, char *path, const char *hex,
 	}
 	e = &m->entries[m->count++];
 	e->path = path;
-	e->line = lineno;
-	for (size_t i = 0; i < hexlen; i++)
-		e->digest[i] = (char)tolower((unsigned char)hex[i]);
-	e->digest[hexlen] = '\0';
+	e->line = lineno > UINT32_MAX ? UINT32_MAX : (uint32_t)lineno;
+	memset(e->digest, 0, sizeof(e->digest));
+	for (size_t i = 0; i + 1 < hexlen; i += 2)    /* validated hex */
+		e->digest[i / 2] = (unsigned char)(hexval(hex[i]) << 4 |
+						   hexval(hex[i + 1]));
 	return 0;
 }
 
+char *manifest_hex(const struct manifest *m, const struct manifest_entry *e,
+		   char *hex)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t n = digest_size(m->alg);
+
+	for (size_t i = 0; i < n; i++) {
+		hex[2 * i] = digits[e->digest[i] >> 4];
+		hex[2 * i + 1] = digits[e->digest[i] & 15];
+	}
+	hex[2 * n] = '\0';
+	return hex;
+}
+
+bool manifest_digest_is(const struct manifest *m, const struct manifest_entry *e,
+			const char *hex)
+{
+	char mine[DIGEST_HEX_MAX];
+
+	return digest_hex_equal(manifest_hex(m, e, mine), hex);
+}
+
+/* A '%' that starts none of the escapes RFC 8493 defines (%25, %0A, %0D). */
+static bool has_literal_percent(const char *raw)
+{
+	for (const char *p = strchr(raw, '%'); p; p = strchr(p + 1, '%'))
+		if (strncmp(p + 1, "25", 2) && strncasecmp(p + 1, "0A", 2) &&
+		    strncasecmp(p + 1, "0D", 2))
+			return true;
+	return false;
+}
+
 /* Decode and check the path part; returns the canonical path or NULL. */
-static char *take_path(struct parse_state *st, const char *raw, size_t lineno)
+static char *take_path(struct manifest_stream *st, const char *raw, size_t lineno)
 {
 	char *decoded = NULL, *canon = NULL;
 	unsigned flags = 0;
@@ -52,6 +94,10 @@ static char *take_path(struct parse_state *st, const char *raw, size_t lineno)
 		st->oom = 1;
 		return NULL;
 	}
+	if (has_literal_percent(raw))
+		problems_warn(st->r, "unencoded-percent", decoded,
+			    "'%s' line %zu: '%%' in '%s' is not percent-encoded (%%25); it was taken literally, as bagit-python and bagit-java write it",
+			    st->m->name, lineno, raw);
 	verdict = relpath_normalize(&canon, decoded, &flags);
 	if (verdict < 0) {
 		st->oom = 1;
@@ -75,11 +121,15 @@ static char *take_path(struct parse_state *st, const char *raw, size_t lineno)
 
 static int parse_line(void *arg, const char *line, size_t len, size_t lineno)
 {
-	struct parse_state *st = arg;
+	struct manifest_stream *st = arg;
 	struct manifest *m = st->m;
 	size_t hexlen = 0, at;
 	char *raw, *path;
 
+	if (lineno == 1 && len >= 3 && !memcmp(line, "\xEF\xBB\xBF", 3)) {
+		line += 3;                 /* reported by the caller, as for any tag file */
+		len -= 3;
+	}
 	if (len == 0)
 		return 0;  /* blank lines carry nothing; tolerated */
 	if (len > MANIFEST_LINE_MAX || memchr(line, '\0', len)) {
@@ -87,6 +137,10 @@ static int parse_line(void *arg, const char *line, size_t len, size_t lineno)
 			     "'%s' line %zu is %s", m->name, lineno,
 			     len > MANIFEST_LINE_MAX ? "too long" : "binary (NUL byte)");
 		return 0;
+	}
+	if (!text_utf8_valid(line, len)) {
+		st->bad_utf8_line = lineno;
+		return 1;
 	}
 	while (hexlen < len && line[hexlen] != ' ' && line[hexlen] != '\t')
 		hexlen++;
@@ -105,11 +159,6 @@ static int parse_line(void *arg, const char *line, size_t len, size_t lineno)
 			    m->name, lineno);
 		at++;
 	}
-	raw = malloc(len - at + 1);
-	if (!raw)
-		return st->oom = 1;
-	memcpy(raw, line + at, len - at);
-	raw[len - at] = '\0';
 	{
 		char hex[DIGEST_HEX_MAX];
 
@@ -119,10 +168,14 @@ static int parse_line(void *arg, const char *line, size_t len, size_t lineno)
 			problems_error(st->r, "bad-manifest-line", m->name,
 				     "'%s' line %zu: '%s' is not a %s digest",
 				     m->name, lineno, hex, digest_name(m->alg));
-			free(raw);
 			return 0;
 		}
 	}
+	raw = malloc(len - at + 1);
+	if (!raw)
+		return st->oom = 1;
+	memcpy(raw, line + at, len - at);
+	raw[len - at] = '\0';
 	path = take_path(st, raw, lineno);
 	free(raw);
 	if (path && add_entry(m, path, line, hexlen, lineno) < 0) {
@@ -132,22 +185,68 @@ static int parse_line(void *arg, const char *line, size_t len, size_t lineno)
 	return st->oom;
 }
 
-int manifest_parse(struct manifest *out, const char *name, enum digest_alg alg,
-		   const char *text, size_t len, struct problems *r)
+int manifest_stream_begin(struct manifest_stream **ps, struct manifest *out,
+			  const char *name, enum digest_alg alg,
+			  struct problems *r)
 {
-	struct parse_state st = { .m = out, .r = r };
+	struct manifest_stream *st = calloc(1, sizeof(*st));
 
 	memset(out, 0, sizeof(*out));
 	out->alg = alg;
 	out->name = strdup(name);
-	if (!out->name)
-		return -1;
-	tagfile_each_line(text, len, parse_line, &st);
-	if (st.oom) {
+	if (!st || !out->name) {
+		free(st);
 		manifest_release(out);
 		return -1;
 	}
+	st->m = out;
+	st->r = r;
+	lines_init(&st->lines, MANIFEST_LINE_MAX, parse_line, st);
+	*ps = st;
 	return 0;
+}
+
+/* 0 go on, 1 a line is not UTF-8, -1 OOM. */
+static int stream_state(struct manifest_stream *st, int rc)
+{
+	if (st->oom || rc < 0)
+		return -1;
+	return st->bad_utf8_line ? 1 : 0;
+}
+
+int manifest_stream_feed(struct manifest_stream *st, const char *data,
+			 size_t len)
+{
+	return stream_state(st, lines_feed(&st->lines, data, len));
+}
+
+int manifest_stream_end(struct manifest_stream *st, size_t *bad_line)
+{
+	int rc = stream_state(st, lines_finish(&st->lines));
+
+	*bad_line = st->bad_utf8_line;
+	if (rc != 0)
+		manifest_release(st->m);
+	lines_release(&st->lines);
+	free(st);
+	return rc;
+}
+
+int manifest_parse(struct manifest *out, const char *name, enum digest_alg alg,
+		   const char *text, size_t len, struct problems *r)
+{
+	struct manifest_stream *st;
+	size_t bad;
+	int rc;
+
+	if (manifest_stream_begin(&st, out, name, alg, r) < 0)
+		return -1;
+	manifest_stream_feed(st, text, len);
+	rc = manifest_stream_end(st, &bad);
+	if (rc > 0)                        /* the caller checked the encoding */
+		problems_error(r, "bad-encoding", name,
+			     "'%s' line %zu is not valid UTF-8", name, bad);
+	return rc < 0 ? -1 : 0;
 }
 
 void manifest_release(struct manifest *m)

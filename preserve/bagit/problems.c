@@ -17,22 +17,41 @@ void problems_init(struct problems *r)
 
 void problems_release(struct problems *r)
 {
-	for (size_t i = 0; i < r->count; i++) {
-		struct problem *it = &r->items[i];
-
-		free(it->code);
-		free(it->path);
-		free(it->message);
-		free(it->expected);
-		free(it->actual);
-	}
+	for (size_t i = 0; i < r->count; i++)
+		free(r->items[i].code);      /* the one block of the item */
 	free(r->items);
 	memset(r, 0, sizeof(*r));
 }
 
-static char *dup_or_null(const char *s)
+/* Copy S (may be NULL) to *AT, return where it went (NULL for NULL). */
+static char *put(char **at, const char *s)
 {
-	return s ? strdup(s) : NULL;
+	char *start = *at;
+
+	if (!s)
+		return NULL;
+	*at = stpcpy(start, s) + 1;
+	return start;
+}
+
+/* Every string of one item in one allocation: a bag with millions of
+ * findings (a manifest naming absent files) costs one malloc each. */
+static bool fill_item(struct problem *it, const char *code, const char *path,
+		      const char *expected, const char *actual, const char *msg)
+{
+	size_t need = strlen(code) + strlen(path) + strlen(msg) + 3 +
+		      (expected ? strlen(expected) + 1 : 0) +
+		      (actual ? strlen(actual) + 1 : 0);
+	char *at = malloc(need);
+
+	if (!at)
+		return false;
+	it->code = put(&at, code);
+	it->path = put(&at, path);
+	it->message = put(&at, msg);
+	it->expected = put(&at, expected);
+	it->actual = put(&at, actual);
+	return true;
 }
 
 void problems_add(struct problems *r, enum problem_severity sev, const char *code,
@@ -42,6 +61,7 @@ void problems_add(struct problems *r, enum problem_severity sev, const char *cod
 	struct problem *it;
 	va_list ap;
 	char *msg = NULL;
+	bool kept;
 
 	if (sev == PROBLEM_ERROR)
 		r->errors++;
@@ -58,23 +78,24 @@ void problems_add(struct problems *r, enum problem_severity sev, const char *cod
 	va_end(ap);
 	it = &r->items[r->count];
 	it->severity = sev;
-	it->code = strdup(code);
-	it->path = strdup(path ? path : "");
-	it->message = msg;
-	it->expected = dup_or_null(expected);
-	it->actual = dup_or_null(actual);
-	if (!it->code || !it->path || !it->message ||
-	    (expected && !it->expected) || (actual && !it->actual)) {
-		free(it->code);
-		free(it->path);
-		free(it->message);
-		free(it->expected);
-		free(it->actual);
+	kept = msg && fill_item(it, code, path ? path : "", expected, actual, msg);
+	free(msg);
+	if (!kept) {
 		r->oom = true;
 		r->errors++;
 		return;
 	}
 	r->count++;
+}
+
+void problems_copy(struct problems *to, const struct problems *from)
+{
+	for (size_t i = 0; i < from->count; i++) {
+		const struct problem *it = &from->items[i];
+
+		problems_add(to, it->severity, it->code, it->path, it->expected,
+			     it->actual, "%s", it->message);
+	}
 }
 
 bool problems_has(const struct problems *r, const char *code)

@@ -45,6 +45,9 @@ void problems_add(struct problems *r, enum problem_severity sev, const char *cod
 #define problems_warn(r, code, path, ...) \
 	problems_add((r), PROBLEM_WARNING, (code), (path), NULL, NULL, __VA_ARGS__)
 
+/* Append every item of FROM to TO (same severity, code and evidence). */
+void problems_copy(struct problems *to, const struct problems *from);
+
 /* True if any item has CODE (for tests and callers deciding outcomes). */
 bool problems_has(const struct problems *r, const char *code);
 

@@ -5,6 +5,9 @@
  */
 #include "preserve/bagit/tagfile.h"
 
+#include <stdint.h>
+#include "preserve/bagit/lines.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -12,23 +15,16 @@
 int tagfile_each_line(const char *text, size_t len, tagfile_line_fn fn,
 		      void *arg)
 {
-	size_t start = 0, lineno = 0;
+	struct lines ls;
+	int rc;
 
-	while (start < len) {
-		size_t end = start;
-		int rc;
-
-		while (end < len && text[end] != '\n' && text[end] != '\r')
-			end++;
-		rc = fn(arg, text + start, end - start, ++lineno);
-		if (rc)
-			return rc;
-		if (end < len && text[end] == '\r' && end + 1 < len &&
-		    text[end + 1] == '\n')
-			end++;
-		start = end + 1;
-	}
-	return 0;
+	/* the text is whole: no line is cut (SIZE_MAX - 1 keeps max + 1 sane) */
+	lines_init(&ls, SIZE_MAX - 1, fn, arg);
+	rc = lines_feed(&ls, text, len);
+	if (rc == 0)
+		rc = lines_finish(&ls);
+	lines_release(&ls);
+	return rc;
 }
 
 struct parse_state {
@@ -170,6 +166,11 @@ static int parse_line(void *arg, const char *line, size_t len, size_t lineno)
 	}
 	if (st->mode == TAGFILE_DECLARATION)
 		check_strict_separator(st, line, (size_t)(colon - line), len, lineno);
+	else if ((colon[-1] == ' ' || colon[-1] == '\t') &&
+		 st->mode == TAGFILE_BAG_INFO_V1)
+		problems_error(st->r, "label-whitespace", st->shown,
+			     "'%s' line %zu: the label ends in whitespace, which BagIt 1.0 forbids",
+			     st->shown, lineno);
 	else if (colon[-1] == ' ' || colon[-1] == '\t')
 		problems_warn(st->r, "tag-whitespace", st->shown,
 			    "'%s' line %zu: whitespace before the colon", st->shown,

@@ -19,6 +19,8 @@ struct tagfile {
 
 enum tagfile_mode {
 	TAGFILE_BAG_INFO,     /* tolerant: odd separators are warnings */
+	TAGFILE_BAG_INFO_V1,  /* BagIt 1.0: a label ending in whitespace is an
+			       * error (label-whitespace), as 1.0 says MUST NOT */
 	TAGFILE_DECLARATION,  /* bagit.txt: exact "Label: value" required */
 };
 

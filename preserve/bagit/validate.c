@@ -200,8 +200,10 @@ static int run_checks(struct vstate *st, struct custos_err *err)
 	if (vcontent_load_manifests(st) < 0)
 		return err_nomem(err);
 	load_fetch(st);
-	if (st->o->mode != VALIDATE_FAST)
+	if (st->o->mode != VALIDATE_FAST) {
 		vcontent_check_completeness(st);
+		vrules_check(st);
+	}
 	vtags_check_oxum(st);
 	if ((st->o->mode == VALIDATE_FULL || st->o->mode == VALIDATE_DEFER_PAYLOAD) &&
 	    vcontent_check_digests(st, err) < 0) {

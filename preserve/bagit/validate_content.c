@@ -10,8 +10,67 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/fileio.h"
 #include "core/text.h"
 #include "preserve/bagit/bagpath.h"
+
+struct manifest_feed {
+	struct manifest_stream *ms;
+	int state;                   /* 0, 1 a line is not UTF-8, -1 OOM */
+	bool first;
+	bool bom;
+};
+
+static int feed_block(void *arg, const unsigned char *buf, size_t len,
+		      struct custos_err *err)
+{
+	struct manifest_feed *f = arg;
+
+	if (f->first && len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
+		f->bom = true;
+	f->first = false;
+	f->state = manifest_stream_feed(f->ms, (const char *)buf, len);
+	if (f->state)
+		return err_set(err, CUSTOS_EFORMAT, NULL, "stopped");
+	return 0;
+}
+
+/* Parse manifest NAME as it is read, never holding its text whole.
+ * 0 parsed, 1 reported and not used, -1 OOM. */
+static int stream_manifest(struct vstate *st, const char *name,
+			   enum digest_alg alg, struct manifest *out)
+{
+	struct manifest_feed f = { .first = true };
+	struct fio_sink sink = { feed_block, &f };
+	struct custos_err err;
+	size_t bad_line;
+	int rc, end;
+
+	if (manifest_stream_begin(&f.ms, out, name, alg, st->r) < 0)
+		return -1;
+	err_clear(&err);
+	rc = bagsrc_stream_tag(st->src, name, BAGSRC_TAG_MAX, &sink, &err);
+	end = manifest_stream_end(f.ms, &bad_line);
+	if (f.state < 0 || end < 0 || err.code == CUSTOS_ENOMEM) {
+		manifest_release(out);
+		return -1;
+	}
+	if (rc == 1 || (rc < 0 && !f.state)) {  /* absent (raced), or unreadable */
+		if (rc < 0)
+			problems_error(st->r, err.code == CUSTOS_ELIMIT ? "too-large" :
+				     "unreadable-file", name, "%s", err.msg);
+		manifest_release(out);
+		return 1;
+	}
+	if (f.bom)
+		vtags_report_bom(st, name);
+	if (end > 0) {
+		problems_error(st->r, "bad-encoding", name,
+			     "'%s' is not valid UTF-8 text (line %zu)", name, bad_line);
+		return 1;                    /* released by manifest_stream_end */
+	}
+	return 0;
+}
 
 /* Manifest entries already seen in one manifest: path -> entry. */
 static int load_one(struct vstate *st, const char *name, const char *prefix,
@@ -37,14 +96,19 @@ static int load_one(struct vstate *st, const char *name, const char *prefix,
 			     digest_name(alg));
 		return 0;
 	}
-	rc = vtags_read_text(st, name, BAGSRC_TAG_MAX, &text, &len);
-	if (rc != 0)
-		return 0;
-	rc = manifest_parse(&slots[alg], name, alg, text, len, st->r);
-	free(text);
+	if (text_is_utf8_name(st->encoding ? st->encoding : "UTF-8")) {
+		rc = stream_manifest(st, name, alg, &slots[alg]);
+	} else {                     /* converted whole, then parsed */
+		rc = vtags_read_text(st, name, BAGSRC_TAG_MAX, &text, &len);
+		if (rc != 0)
+			return 0;
+		rc = manifest_parse(&slots[alg], name, alg, text, len, st->r);
+		free(text);
+	}
 	if (rc < 0)
 		return -1;
-	*mask |= DIGEST_BIT(alg);
+	if (rc == 0)
+		*mask |= DIGEST_BIT(alg);
 	return 0;
 }
 
@@ -69,15 +133,26 @@ int vcontent_load_manifests(struct vstate *st)
 
 /* The file a manifest path names: exact, or the one file whose NFC +
  * case-folded name is the same (reported as a warning by the caller). */
+static bool folds_equal(const char *a, const char *b);
+
 static struct vfile *resolve(struct vstate *st, const char *path,
 			     bool *variant)
 {
 	struct vfile *f = strmap_get(st->by_path, path);
-	char *key;
+	char *key, *literal = NULL;
 
 	*variant = false;
 	if (f)
 		return f;
+	/* bagit-python, bagit-java and DART write "a%25b" for a file named
+	 * "a%25b": decoded it is "a%b"; the file on disk is the literal name */
+	if (strchr(path, '%') && bagpath_encode(&literal, path) == 0 &&
+	    (f = strmap_get(st->by_path, literal))) {
+		free(literal);
+		*variant = true;
+		return f;
+	}
+	free(literal);
 	key = text_fold(path);
 	if (!key)
 		return NULL;
@@ -89,67 +164,161 @@ static struct vfile *resolve(struct vstate *st, const char *path,
 	return f;
 }
 
-static bool in_fetch(const struct vstate *st, const char *path)
+static int cmp_by_path(const void *a, const void *b)
 {
-	for (size_t i = 0; i < st->fetch.count; i++)
-		if (!strcmp(st->fetch.entries[i].path, path))
-			return true;
-	return false;
+	const struct manifest_entry *x = *(const struct manifest_entry *const *)a;
+	const struct manifest_entry *y = *(const struct manifest_entry *const *)b;
+	int c = strcmp(x->path, y->path);
+
+	return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+struct folded {
+	uint64_t hash;                   /* of the NFC + case-folded name */
+	const struct manifest_entry *e;
+};
+
+static int cmp_folded(const void *a, const void *b)
+{
+	const struct folded *x = a, *y = b;
+
+	if (x->hash != y->hash)
+		return (x->hash > y->hash) - (x->hash < y->hash);
+	return (x->e->line > y->e->line) - (x->e->line < y->e->line);
+}
+
+static uint64_t fold_hash(const char *path)
+{
+	char *key = text_fold(path);
+	uint64_t h = 1469598103934665603ULL;    /* FNV-1a */
+
+	for (const char *p = key ? key : path; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	free(key);
+	return h;
+}
+
+static bool folds_equal(const char *a, const char *b)
+{
+	char *ka = text_fold(a), *kb = text_fold(b);
+	bool same = ka && kb && !strcmp(ka, kb);
+
+	free(ka);
+	free(kb);
+	return same;
+}
+
+static void report_repeat(struct vstate *st, const struct manifest *m,
+			  const struct manifest_entry *prev,
+			  const struct manifest_entry *e)
+{
+	bool same = !memcmp(prev->digest, e->digest, sizeof(e->digest));
+	char want[DIGEST_HEX_MAX], got[DIGEST_HEX_MAX];
+
+	problems_add(st->r, same && !vtags_is_v1(st) ? PROBLEM_WARNING :
+		     PROBLEM_ERROR, same ? "duplicate-entry" : "conflicting-entry",
+		     e->path, same ? NULL : manifest_hex(m, prev, want),
+		     same ? NULL : manifest_hex(m, e, got),
+		     "'%s' lists '%s' twice (lines %lu and %lu)%s",
+		     m->name, e->path, (unsigned long)prev->line,
+		     (unsigned long)e->line, same ? "" : " with different digests");
+}
+
+/* Names that collide once NFC-normalized and case-folded: sorted by a
+ * hash of the folded name (16 bytes an entry, no map of millions). */
+static void check_folds(struct vstate *st, const struct manifest *m,
+			struct folded *fo, size_t n)
+{
+	qsort(fo, n, sizeof(*fo), cmp_folded);
+	for (size_t i = 0; i < n; ) {
+		size_t j = i + 1;
+
+		while (j < n && fo[j].hash == fo[i].hash)
+			j++;
+		for (size_t k = i + 1; k < j; k++) {
+			const struct manifest_entry *prev = fo[i].e, *e = fo[k].e;
+
+			if (!folds_equal(prev->path, e->path))
+				continue;            /* a hash collision */
+			problems_warn(st->r, "name-collision", e->path,
+				    "'%s' lists '%s' (line %lu) and '%s' (line %lu), names that differ only in case or Unicode normalization",
+				    m->name, prev->path, (unsigned long)prev->line,
+				    e->path, (unsigned long)e->line);
+		}
+		i = j;
+	}
 }
 
 /* Duplicates inside one manifest: same path, or same name up to case and
- * normalization. RFC 8493 1.0 forbids listing a file twice. */
+ * normalization. RFC 8493 1.0 forbids listing a file twice. Sorting
+ * pointers costs 8 bytes an entry where a map of paths cost ~100. */
 static void check_duplicates(struct vstate *st, const struct manifest *m)
 {
-	struct strmap *seen = strmap_new(), *folded = strmap_new();
+	const struct manifest_entry **by = malloc((m->count + 1) * sizeof(*by));
+	struct folded *fo = malloc((m->count + 1) * sizeof(*fo));
+	size_t nfo = 0;
 
-	if (!seen || !folded)
+	if (!by || !fo) {
+		problems_error(st->r, "internal", m->name, "out of memory");
 		goto out;
-	for (size_t i = 0; i < m->count; i++) {
-		struct manifest_entry *e = &m->entries[i], *prev;
-		char *key;
-
-		if ((prev = strmap_get(seen, e->path))) {
-			bool same = digest_hex_equal(prev->digest, e->digest);
-
-			problems_add(st->r, same && !vtags_is_v1(st) ? PROBLEM_WARNING :
-				   PROBLEM_ERROR, same ? "duplicate-entry" :
-				   "conflicting-entry", e->path,
-				   same ? NULL : prev->digest, same ? NULL : e->digest,
-				   "'%s' lists '%s' twice (lines %zu and %zu)%s",
-				   m->name, e->path, prev->line, e->line,
-				   same ? "" : " with different digests");
-			continue;
-		}
-		strmap_put(seen, e->path, e);
-		key = text_fold(e->path);
-		if (key && (prev = strmap_get(folded, key)))
-			problems_warn(st->r, "name-collision", e->path,
-				    "'%s' lists '%s' (line %zu) and '%s' (line %zu), names that differ only in case or Unicode normalization",
-				    m->name, prev->path, prev->line, e->path, e->line);
-		else if (key)
-			strmap_put(folded, key, e);
-		free(key);
 	}
+	for (size_t i = 0; i < m->count; i++)
+		by[i] = &m->entries[i];
+	qsort(by, m->count, sizeof(*by), cmp_by_path);
+	for (size_t i = 0; i < m->count; ) {
+		size_t j = i + 1;
+
+		for (; j < m->count && !strcmp(by[j]->path, by[i]->path); j++)
+			report_repeat(st, m, by[i], by[j]);
+		fo[nfo].e = by[i];
+		fo[nfo++].hash = fold_hash(by[i]->path);
+		i = j;
+	}
+	check_folds(st, m, fo, nfo);
 out:
-	strmap_free(seen);
-	strmap_free(folded);
+	free(by);
+	free(fo);
 }
 
-static void note_missing(struct vstate *st, const struct manifest *m,
-			 const struct manifest_entry *e, struct strmap *missing)
-{
-	digest_mask *mask = strmap_get(missing, e->path);
+/* Manifest entries that name no file: 16 bytes each, sorted by path when
+ * reported (a map of millions of absent paths cost ~100 bytes each). */
+struct absent {
+	const char *path;            /* borrowed from the manifest entry */
+	digest_mask algs;
+};
 
-	if (!mask) {
-		mask = calloc(1, sizeof(*mask));
-		if (!mask || strmap_put(missing, e->path, mask) < 0) {
-			free(mask);
+struct absent_list {
+	struct absent *items;
+	size_t count, cap;
+	bool oom;
+};
+
+static void note_missing(const struct manifest *m,
+			 const struct manifest_entry *e, struct absent_list *l)
+{
+	if (l->count == l->cap) {
+		size_t ncap = l->cap ? l->cap + l->cap / 2 : 64;
+		struct absent *g = realloc(l->items, ncap * sizeof(*g));
+
+		if (!g) {
+			l->oom = true;
 			return;
 		}
+		l->items = g;
+		l->cap = ncap;
 	}
-	*mask |= DIGEST_BIT(m->alg);
-	(void)st;
+	l->items[l->count++] = (struct absent){ e->path, DIGEST_BIT(m->alg) };
+}
+
+static int cmp_absent(const void *a, const void *b)
+{
+	return strcmp(((const struct absent *)a)->path,
+		      ((const struct absent *)b)->path);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 static void list_manifests(char *buf, size_t size, const struct manifest *slots,
@@ -171,7 +340,7 @@ static void list_manifests(char *buf, size_t size, const struct manifest *slots,
 
 /* Match one manifest's entries to files; remember what is missing. */
 static void match_manifest(struct vstate *st, struct manifest *m, bool payload,
-			   struct strmap *missing)
+			   struct absent_list *missing)
 {
 	check_duplicates(st, m);
 	for (size_t i = 0; i < m->count; i++) {
@@ -182,18 +351,22 @@ static void match_manifest(struct vstate *st, struct manifest *m, bool payload,
 		if (payload != in_data) {
 			problems_error(st->r, payload ? "path-outside-payload" :
 				     "payload-in-tag-manifest", e->path,
-				     "'%s' line %zu lists '%s', which is %s",
-				     m->name, e->line, e->path, payload ?
+				     "'%s' line %lu lists '%s', which is %s",
+				     m->name, (unsigned long)e->line, e->path, payload ?
 				     "not in the payload directory data/" :
 				     "a payload file (tag manifests list tag files only)");
 			continue;
 		}
 		f = resolve(st, e->path, &variant);
 		if (!f) {
-			note_missing(st, m, e, missing);
+			note_missing(m, e, missing);
 			continue;
 		}
-		if (variant)
+		if (variant && strchr(e->path, '%') && !folds_equal(f->e->path, e->path))
+			problems_warn(st->r, "unencoded-percent", f->e->path,
+				    "'%s' line %lu names '%s' with a literal '%%' (a %%25, %%0A or %%0D is meant encoded); it was taken as the file '%s', as bagit-python and bagit-java write it",
+				    m->name, (unsigned long)e->line, f->e->path, f->e->path);
+		else if (variant)
 			problems_warn(st->r, "name-variant", e->path,
 				    "'%s' lists '%s', which is not in the bag; '%s' differs only in case or Unicode normalization and was checked instead",
 				    m->name, e->path, f->e->path);
@@ -205,30 +378,54 @@ static void match_manifest(struct vstate *st, struct manifest *m, bool payload,
 	}
 }
 
-static void report_missing(struct vstate *st, struct strmap *missing,
+/* fetch.txt's paths, sorted, for the note on a missing file (NULL if none). */
+static const char **sorted_fetch_paths(const struct vstate *st)
+{
+	const char **p;
+
+	if (!st->fetch.count || !(p = malloc(st->fetch.count * sizeof(*p))))
+		return NULL;
+	for (size_t i = 0; i < st->fetch.count; i++)
+		p[i] = st->fetch.entries[i].path;
+	qsort(p, st->fetch.count, sizeof(*p), cmp_str);
+	return p;
+}
+
+static void report_missing(struct vstate *st, struct absent_list *l,
 			   bool payload)
 {
 	struct manifest *slots = payload ? st->payload : st->tagman;
-	size_t pos = 0;
-	const char *path;
-	void *val;
+	const char **fetched = payload ? sorted_fetch_paths(st) : NULL;
 	char names[512];
 
-	while (strmap_next(missing, &pos, &path, &val)) {
-		list_manifests(names, sizeof(names), slots, *(digest_mask *)val);
+	if (l->oom)
+		problems_error(st->r, "internal", "", "out of memory");
+	if (l->count)
+		qsort(l->items, l->count, sizeof(*l->items), cmp_absent);
+	for (size_t i = 0; i < l->count; ) {
+		const char *path = l->items[i].path;
+		digest_mask algs = 0;
+		bool in_fetch;
+
+		for (; i < l->count && !strcmp(l->items[i].path, path); i++)
+			algs |= l->items[i].algs;
+		list_manifests(names, sizeof(names), slots, algs);
 		if (payload && bagpath_is_system_file(path)) {
 			st->excused_files++;
 			problems_warn(st->r, "missing-system-file", path,
 				    "'%s' (an operating-system file that copy tools often drop) is listed in %s but is not in the bag",
 				    path, names);
-		} else {
-			problems_error(st->r, "missing-file", path,
-				     "'%s' is listed in %s but is not in the bag%s",
-				     path, names, in_fetch(st, path) ?
-				     " (it is in fetch.txt: custos never downloads)" : "");
+			continue;
 		}
-		free(val);
+		in_fetch = fetched && bsearch(&path, fetched, st->fetch.count,
+					      sizeof(*fetched), cmp_str);
+		problems_error(st->r, "missing-file", path,
+			     "'%s' is listed in %s but is not in the bag%s",
+			     path, names, in_fetch ?
+			     " (it is in fetch.txt: custos never downloads)" : "");
 	}
+	free(fetched);
+	free(l->items);
 }
 
 static void check_unlisted(struct vstate *st)
@@ -242,9 +439,15 @@ static void check_unlisted(struct vstate *st)
 		if (!f->payload || !absent)
 			continue;
 		list_manifests(names, sizeof(names), st->payload, absent);
-		problems_error(st->r, "unexpected-file", f->e->path,
-			     "'%s' is in the payload but not listed in %s",
-			     f->e->path, names);
+		/* before 1.0 one payload manifest listing a file was enough */
+		if (f->listed && !vtags_is_v1(st))
+			problems_warn(st->r, "partial-manifest", f->e->path,
+				    "'%s' is not listed in %s (BagIt %s needs it in one payload manifest only; 1.0 in every one)",
+				    f->e->path, names, st->res->version);
+		else
+			problems_error(st->r, "unexpected-file", f->e->path,
+				     "'%s' is in the payload but not listed in %s",
+				     f->e->path, names);
 	}
 }
 
@@ -277,24 +480,16 @@ static void check_fetch(struct vstate *st)
 
 void vcontent_check_completeness(struct vstate *st)
 {
-	struct strmap *missing = strmap_new(), *tmissing = strmap_new();
+	struct absent_list missing = { 0 }, tmissing = { 0 };
 
-	if (!missing || !tmissing) {
-		strmap_free(missing);
-		strmap_free(tmissing);
-		problems_error(st->r, "internal", "", "out of memory");
-		return;
-	}
 	for (int a = 0; a < DIGEST_COUNT; a++) {
 		if (st->payload_mask & DIGEST_BIT(a))
-			match_manifest(st, &st->payload[a], true, missing);
+			match_manifest(st, &st->payload[a], true, &missing);
 		if (st->tag_mask & DIGEST_BIT(a))
-			match_manifest(st, &st->tagman[a], false, tmissing);
+			match_manifest(st, &st->tagman[a], false, &tmissing);
 	}
-	report_missing(st, missing, true);
-	report_missing(st, tmissing, false);
-	strmap_free(missing);
-	strmap_free(tmissing);
+	report_missing(st, &missing, true);
+	report_missing(st, &tmissing, false);
 	check_unlisted(st);
 	check_fetch(st);
 }
@@ -308,6 +503,7 @@ static void compare_manifest(struct vstate *st, const struct manifest *m)
 		struct vfile *f = resolve(st, e->path, &variant);
 		const struct bagsrc_job *job;
 		const char *got;
+		char want[DIGEST_HEX_MAX];
 
 		if (!f || f->job == SIZE_MAX)
 			continue;
@@ -317,11 +513,12 @@ static void compare_manifest(struct vstate *st, const struct manifest *m)
 		got = job->hex[m->alg];
 		if (!got)
 			continue;
-		if (!digest_hex_equal(got, e->digest))
+		if (!manifest_digest_is(m, e, got))
 			problems_add(st->r, PROBLEM_ERROR, "digest-mismatch", e->path,
-				   e->digest, got,
-				   "'%s': %s digest differs from %s (line %zu)",
-				   e->path, digest_name(m->alg), m->name, e->line);
+				   manifest_hex(m, e, want), got,
+				   "'%s': %s digest differs from %s (line %lu)",
+				   e->path, digest_name(m->alg), m->name,
+				   (unsigned long)e->line);
 	}
 }
 

@@ -13,8 +13,8 @@
 #include "preserve/bagit/tagfile.h"
 #include "preserve/bagit/validate.h"
 
-#define BAGIT_TXT_MAX (64 * 1024)
-#define BAG_INFO_MAX (16 * 1024 * 1024)
+#define BAGIT_TXT_MAX BAGSRC_DECLARATION_MAX
+#define BAG_INFO_MAX BAGSRC_INFO_MAX
 
 struct vfile {
 	const struct bag_entry *e;
@@ -40,6 +40,7 @@ struct vstate {
 	char *encoding;               /* declared tag file encoding */
 	struct tagfile info;
 	bool has_info;
+	bool info_refused;            /* bag-info.txt there but unreadable */
 	struct manifest payload[DIGEST_COUNT];
 	digest_mask payload_mask;
 	struct manifest tagman[DIGEST_COUNT];
@@ -56,6 +57,7 @@ extern struct vfile vfile_ambiguous;   /* marker in by_fold */
 /* validate_tags.c */
 int vtags_read_text(struct vstate *st, const char *relpath, size_t max,
 		    char **out, size_t *len);  /* 0, 1 absent, -1 reported */
+void vtags_report_bom(struct vstate *st, const char *relpath);
 void vtags_check_declaration(struct vstate *st);
 void vtags_check_bag_info(struct vstate *st);
 void vtags_check_oxum(struct vstate *st);
@@ -66,5 +68,8 @@ int vcontent_load_manifests(struct vstate *st);   /* -1 on OOM */
 void vcontent_check_completeness(struct vstate *st);
 int vcontent_check_digests(struct vstate *st, struct custos_err *err);
 void vcontent_release(struct vstate *st);
+
+/* validate_rules.c: tag manifest rules (RFC 8493 2.2.1) and lint */
+void vrules_check(struct vstate *st);
 
 #endif

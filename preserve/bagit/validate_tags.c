@@ -26,6 +26,14 @@ static void report_bad_utf8(struct vstate *st, const char *relpath,
 		     "'%s' is not valid %s text", relpath, encoding);
 }
 
+void vtags_report_bom(struct vstate *st, const char *relpath)
+{
+	problems_add(st->r, vtags_is_v1(st) ? PROBLEM_ERROR : PROBLEM_WARNING,
+		     "byte-order-mark", relpath, NULL, NULL,
+		     "'%s' starts with a UTF-8 byte-order mark%s", relpath,
+		     vtags_is_v1(st) ? ", which BagIt 1.0 forbids in tag files" : "");
+}
+
 int vtags_read_text(struct vstate *st, const char *relpath, size_t max,
 		    char **out, size_t *len)
 {
@@ -57,8 +65,7 @@ int vtags_read_text(struct vstate *st, const char *relpath, size_t max,
 		return 0;
 	}
 	if (rawlen >= 3 && memcmp(raw, "\xEF\xBB\xBF", 3) == 0) {
-		problems_warn(st->r, "byte-order-mark", relpath,
-			    "'%s' starts with a UTF-8 byte-order mark", relpath);
+		vtags_report_bom(st, relpath);
 		memmove(raw, raw + 3, rawlen - 3 + 1);
 		rawlen -= 3;
 	}
@@ -185,8 +192,13 @@ void vtags_check_declaration(struct vstate *st)
 static void check_reserved_repeats(struct vstate *st, const char *name)
 {
 	static const char *const once[] = { "Bagging-Date", "Bag-Size",
-		"Payload-Oxum", "Bag-Group-Identifier", "Bag-Count" };
+		"Bag-Group-Identifier", "Bag-Count" };
 
+	/* RFC 8493 2.2.2: Payload-Oxum MUST NOT be repeated */
+	if (tagfile_count_label(&st->info, "Payload-Oxum") > 1)
+		problems_error(st->r, "repeated-oxum", name,
+			     "'%s': Payload-Oxum appears %zu times; it must appear once",
+			     name, tagfile_count_label(&st->info, "Payload-Oxum"));
 	for (size_t i = 0; i < sizeof(once) / sizeof(once[0]); i++)
 		if (tagfile_count_label(&st->info, once[i]) > 1)
 			problems_warn(st->r, "repeated-tag", name,
@@ -206,10 +218,11 @@ void vtags_check_bag_info(struct vstate *st)
 		name = "package-info.txt";
 		rc = vtags_read_text(st, name, BAG_INFO_MAX, &text, &len);
 	}
+	st->info_refused = rc < 0;
 	if (rc != 0)
 		return;
-	if (tagfile_parse(&st->info, text, len, name, TAGFILE_BAG_INFO,
-			  st->r) == 0) {
+	if (tagfile_parse(&st->info, text, len, name, vtags_is_v1(st) ?
+			  TAGFILE_BAG_INFO_V1 : TAGFILE_BAG_INFO, st->r) == 0) {
 		st->has_info = true;
 		check_reserved_repeats(st, name);
 	}
@@ -248,10 +261,13 @@ void vtags_check_oxum(struct vstate *st)
 	uint64_t octets, count, files = st->res->files, bytes = st->res->bytes;
 	char want[48], got[48];
 
+	if (!oxum && st->info_refused)
+		return;                      /* bag-info.txt was reported */
 	if (!oxum) {
-		if (st->o->mode == VALIDATE_FAST)
-			problems_warn(st->r, "no-oxum", "bag-info.txt",
-				    "no Payload-Oxum in bag-info.txt: --fast could only check the structure");
+		problems_warn(st->r, "no-oxum", "bag-info.txt", "%s",
+			    st->o->mode == VALIDATE_FAST ?
+			    "no Payload-Oxum in bag-info.txt: --fast could only check the structure" :
+			    "no Payload-Oxum in bag-info.txt: a copy cut short cannot be told quickly");
 		return;
 	}
 	if (!parse_oxum(oxum, &octets, &count)) {

@@ -8,7 +8,6 @@
 #include "preserve/repo/repo_int.h"
 #include "preserve/repo/ingest_int.h"
 
-#include <errno.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,7 +106,8 @@ static int keep_manifest(struct ingest_ctx *cx, const struct manifest *m)
 	cx->deposit_algs |= DIGEST_BIT(a);
 	for (size_t i = 0; i < m->count; i++) {
 		char *key = text_fold(m->entries[i].path);
-		char *hex = strdup(m->entries[i].digest);
+		char buf[DIGEST_HEX_MAX];
+		char *hex = strdup(manifest_hex(m, &m->entries[i], buf));
 
 		if (!hex || strmap_put(cx->expect[a], m->entries[i].path, hex) < 0 ||
 		    (key && strmap_put(cx->expect_fold[a], key, hex) < 0)) {
@@ -153,20 +153,12 @@ static int load_profiles(struct bag_check *bc, struct custos_err *err)
 			return err_nomem(err);
 		rc = profile_load(&bc->profiles[i], resolved ? resolved : paths[i], err);
 		free(resolved);
+		if (rc < 0 && err->code != CUSTOS_ENOMEM)
+			err->code = CUSTOS_EUSAGE;    /* configuration: exit 2 */
 		if (rc < 0)
 			return -1;
 	}
 	return 0;
-}
-
-static void copy_report(struct problems *to, const struct problems *from)
-{
-	for (size_t i = 0; i < from->count; i++) {
-		const struct problem *it = &from->items[i];
-
-		problems_add(to, it->severity, it->code, it->path, it->expected,
-			   it->actual, "%s", it->message);
-	}
 }
 
 /* A deposit that is a bag: validate it fully before anything is stored. */
@@ -183,7 +175,7 @@ static int validate_bag(struct ingest_ctx *cx, struct custos_err *err)
 	if ((cx->bag ? bag_validate_source(cx->bag, &vo, &vr, err) :
 		       bag_validate(cx->src, &vo, &vr, err)) < 0)
 		goto out;
-	copy_report(&cx->res->refusal, &vr.problems);
+	problems_copy(&cx->res->refusal, &vr.problems);
 	validate_result_release(&vr);
 	rc = bc.oom ? err_nomem(err) : 0;
 out:
@@ -230,6 +222,20 @@ static int survey_entry(void *arg, const struct walk_entry *e,
 	return rc < 0 ? err_nomem(err) : 0;
 }
 
+/* Walk the deposit's tree below SUB. A tree nested beyond the walk's
+ * limit is an invalid deposit (exit 1), not a failure to finish. */
+static int survey_tree(struct ingest_ctx *cx, const char *sub,
+		       struct custos_err *err)
+{
+	if (walk_tree(cx->root, sub, survey_entry, cx, err) == 0)
+		return 0;
+	if (err->code != CUSTOS_ELIMIT)
+		return -1;
+	problems_error(&cx->res->refusal, "too-deep", err->path, "%s", err->msg);
+	err_clear(err);
+	return 0;
+}
+
 /* An archive that is not a bag: refuse links and escaping entries. */
 static int survey_archive(struct ingest_ctx *cx, const struct bag_entry *ents,
 			  size_t n)
@@ -252,46 +258,33 @@ static int survey_archive(struct ingest_ctx *cx, const struct bag_entry *ents,
 
 static int classify(struct ingest_ctx *cx, struct custos_err *err)
 {
-	struct stat st;
-	const struct bag_entry *ents;
-	size_t n;
-	struct custos_err ignored;
-	char *probe;
+	enum bagsrc_kind kind;
 
-	if (stat(cx->src, &st) < 0) {
-		err_sys(err, cx->src, "cannot read deposit '%s'", cx->src);
-		if (err->sys_errno == ENOENT)
-			err->code = CUSTOS_EUSAGE;
+	if (bagsrc_classify(cx->src, &kind, &cx->bag, &cx->res->refusal, err) < 0)
 		return -1;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		if (asprintf(&probe, "%s/bagit.txt", cx->src) < 0)
-			return err_nomem(err);
-		cx->kind = access(probe, F_OK) == 0 ? INGEST_BAG_DIR : INGEST_DIR;
-		free(probe);
+	switch (kind) {
+	case BAGSRC_PLAIN_DIR:
+	case BAGSRC_BAG_DIR:
+		cx->kind = kind == BAGSRC_BAG_DIR ? INGEST_BAG_DIR : INGEST_DIR;
 		return (cx->root = strdup(cx->src)) ? 0 : err_nomem(err);
-	}
-	if (!S_ISREG(st.st_mode))
-		return err_set(err, CUSTOS_EUSAGE, cx->src,
-			       "'%s' is neither a file nor a directory", cx->src);
-	err_clear(&ignored);
-	if (bagsrc_open(&cx->bag, cx->src, err) < 0)
-		return -1;
-	if (bagsrc_inventory(cx->bag, &ents, &n, &cx->res->refusal, &ignored) < 0) {
-		bagsrc_close(cx->bag);
-		cx->bag = NULL;
-		problems_release(&cx->res->refusal);
-		problems_init(&cx->res->refusal);
+	case BAGSRC_PLAIN_FILE:
 		cx->kind = INGEST_FILE;
 		return 0;
+	case BAGSRC_BAG_ARCHIVE:
+		cx->kind = INGEST_BAG_ARCHIVE;
+		return 0;
+	case BAGSRC_PLAIN_ARCHIVE:
+		break;
 	}
 	cx->kind = INGEST_ARCHIVE;
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(ents[i].path, "bagit.txt"))
-			cx->kind = INGEST_BAG_ARCHIVE;
-	if (cx->kind == INGEST_ARCHIVE)
+	{
+		const struct bag_entry *ents;
+		size_t n;
+
+		if (bagsrc_inventory(cx->bag, &ents, &n, &cx->res->refusal, err) < 0)
+			return -1;
 		return survey_archive(cx, ents, n);
-	return 0;
+	}
 }
 
 static int survey_single_file(struct ingest_ctx *cx, struct custos_err *err)
@@ -327,12 +320,17 @@ int ingest_survey(struct ingest_ctx *cx, struct custos_err *err)
 
 	if (classify(cx, err) < 0)
 		return -1;
+	if (cx->o->profile && cx->kind != INGEST_BAG_DIR &&
+	    cx->kind != INGEST_BAG_ARCHIVE)
+		return err_set(err, CUSTOS_EUSAGE, cx->src,
+			       "--profile checks a bag, and '%s' is not one (no bagit.txt); custos makes the bag itself",
+			       cx->src);
 	if (cx->kind == INGEST_BAG_DIR || cx->kind == INGEST_BAG_ARCHIVE)
 		rc = validate_bag(cx, err);
 	if (rc == 0 && cx->kind == INGEST_DIR)
-		rc = walk_tree(cx->root, "", survey_entry, cx, err);
+		rc = survey_tree(cx, "", err);
 	else if (rc == 0 && cx->kind == INGEST_BAG_DIR && cx->res->refusal.errors == 0)
-		rc = walk_tree(cx->root, "data", survey_entry, cx, err);
+		rc = survey_tree(cx, "data", err);
 	else if (rc == 0 && cx->kind == INGEST_FILE)
 		rc = survey_single_file(cx, err);
 	for (size_t i = 0; rc == 0 && i < cx->o->ninfo; i++)

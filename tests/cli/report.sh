@@ -170,6 +170,12 @@ check_rc 0 "verify" -- "$CUSTOS" report verify "$S" --pubkey "$SCRATCH/k.pub"
 check_grep "verified" "$SCRATCH/out" "verify says verified"
 check_rc 1 "verify with another key" -- "$CUSTOS" report verify "$S" --pubkey "$SCRATCH/o.pub"
 check_grep "BAD SIGNATURE" "$SCRATCH/out" "wrong key named"
+# the exit-code table: a key that is not there is a configuration error
+# (2); a file that is not a public key makes the report unverifiable (1)
+check_rc 2 "verify with a missing key" -- "$CUSTOS" report verify "$S" --pubkey "$SCRATCH/no-such.pub"
+echo "not a key" >"$SCRATCH/junk.pub"
+check_rc 1 "verify with a file that is no key" -- "$CUSTOS" report verify "$S" --pubkey "$SCRATCH/junk.pub"
+check_grep "not a PEM public key" "$SCRATCH/err" "the bad key is named"
 check_rc 2 "verify needs a key" -- "$CUSTOS" report verify "$S"
 check_rc 0 "openssl verifies" -- openssl pkeyutl -verify -pubin -inkey "$SCRATCH/k.pub" -rawin \
 	-in "$S/MANIFEST-sha256.txt" -sigfile "$S/MANIFEST-sha256.txt.sig"

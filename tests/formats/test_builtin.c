@@ -187,6 +187,45 @@ static void builtin__archives(void **state)
 	EXPECT(ole2, "a.doc", "fmt/111");
 }
 
+/* Issue 18's misses. RTF 1.8 (fmt/53) needs "\\lsdstimax" after its
+ * header, and Word writes it near the end: in a file larger than the head
+ * window it is found in the tail, else the file passed for 1.7 (fmt/52). */
+static void builtin__issue18_misses(void **state)
+{
+	static const char head[] = "{\\rtf1\\ansi\\ansicpg1252\\uc1\\deff0"
+		"\\stshfdbch0\\stshfloch0\\stshfhich0\\stshfbi0\\deflang1033"
+		"{\\fonttbl{\\f0\\froman Times;}}";
+	static const char line[] = "\\pard Some body text of the document.\\par\n";
+	static const char end[] = "{\\*\\latentstyles\\lsdstimax376\\lsdlockeddef0}}\n";
+	static const char dca[] = "\x00\x05\xe1\x03\x00\x00\x20\xe2\x05\x00\x01\x51\x01\x00text";
+	size_t body = FMT_WHOLE_MAX + 4096, len = 0;
+	char *rtf = malloc(sizeof(head) + body + sizeof(end));
+	const struct fmt_match *m;
+
+	(void)state;
+	assert_non_null(rtf);
+	memcpy(rtf, head, sizeof(head) - 1);
+	len = sizeof(head) - 1;
+	while (len < body) {
+		memcpy(rtf + len, line, sizeof(line) - 1);
+		len += sizeof(line) - 1;
+	}
+	memcpy(rtf + len, end, sizeof(end) - 1);
+	expect(rtf, len + sizeof(end) - 1, "big.rtf", "fmt/53");
+	expect(rtf, len, "big17.rtf", "fmt/52");     /* no \\lsdstimax at all */
+	free(rtf);
+
+	/* IBM DisplayWrite: DCA by its signature, FFT by its extension */
+	m = EXPECT(dca, "letter.dca", "x-fmt/148");
+	assert_int_equal(m->basis, FMT_BASIS_SIGNATURE);
+	m = EXPECT("\x5a\x00\x10\xd3\xa8\xa8", "memo.fft", "x-fmt/284");
+	assert_int_equal(m->basis, FMT_BASIS_EXTENSION);
+
+	/* a man page as text: overstrikes are BS, file(1) counts it as text */
+	m = EXPECT("N\bNA\bAM\bME\bE\n     ls - list\a\n", "ls-page", "x-fmt/111");
+	assert_int_equal(m->basis, FMT_BASIS_SIGNATURE);
+}
+
 static void builtin__text(void **state)
 {
 	const struct fmt_match *m;
@@ -241,6 +280,7 @@ int main(void)
 		cmocka_unit_test(builtin__audio_video),
 		cmocka_unit_test(builtin__archives),
 		cmocka_unit_test(builtin__text),
+		cmocka_unit_test(builtin__issue18_misses),
 		cmocka_unit_test(builtin__lookup_for_containers),
 	};
 

@@ -48,6 +48,40 @@ static void fuzz_path(const char *s)
 	free(enc);
 }
 
+/* The manifest fed in chunks of a size picked from SEL gives what the
+ * whole text gave (or stops at a line that is not UTF-8, which the
+ * whole parse reports as bad-encoding). */
+static void fuzz_stream(const char *text, size_t len, uint8_t sel,
+			const struct manifest *whole)
+{
+	struct manifest parts;
+	struct manifest_stream *ms;
+	struct problems r;
+	size_t chunk = 1 + sel / 6 % 7, bad;
+	int rc = 0;
+
+	problems_init(&r);
+	if (manifest_stream_begin(&ms, &parts, "manifest-sha256.txt",
+				  DIGEST_SHA256, &r) < 0)
+		goto out;
+	for (size_t at = 0; at < len && rc == 0; at += chunk)
+		rc = manifest_stream_feed(ms, text + at,
+					  len - at < chunk ? len - at : chunk);
+	rc = manifest_stream_end(ms, &bad);
+	if (rc == 0 && parts.count != whole->count)
+		abort();
+	for (size_t i = 0; rc == 0 && i < parts.count; i++)
+		if (strcmp(parts.entries[i].path, whole->entries[i].path) ||
+		    parts.entries[i].line != whole->entries[i].line ||
+		    memcmp(parts.entries[i].digest, whole->entries[i].digest,
+			   sizeof(parts.entries[i].digest)))
+			abort();
+	if (rc == 0)
+		manifest_release(&parts);
+out:
+	problems_release(&r);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct problems r;
@@ -79,6 +113,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				if (m.entries[i].path[0] == '/' ||
 				    has_dotdot(m.entries[i].path))
 					abort();
+			fuzz_stream(text, size - 1, data[0], &m);
 			manifest_release(&m);
 		}
 		break;

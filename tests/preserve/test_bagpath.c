@@ -62,6 +62,9 @@ static void bagpath__rejects_escapes(void **state)
 		{ "/etc/passwd", RELPATH_ABSOLUTE },
 		{ "~/x", RELPATH_HOME },
 		{ "~root/foo", RELPATH_HOME },
+		/* found by fuzz_bagparsers: '~' first once "./" is dropped */
+		{ "././~.", RELPATH_HOME },
+		{ ".//~/x", RELPATH_HOME },
 		{ "../../../README.md", RELPATH_DOTDOT },
 		{ "data/../../x", RELPATH_DOTDOT },
 		{ "data/a/..", RELPATH_DOTDOT },

@@ -101,11 +101,67 @@ static void manifest__parses_and_decodes(void **state)
 	assert_int_equal(m.count, 3);
 	assert_string_equal(m.entries[0].path, "data/a b.txt");
 	assert_string_equal(m.entries[1].path, "data/100%");
-	assert_string_equal(m.entries[1].digest, "900150983cd24fb0d6963f7d28e17f72");
+	{
+		char hex[DIGEST_HEX_MAX];
+
+		assert_string_equal(manifest_hex(&m, &m.entries[1], hex),
+				    "900150983cd24fb0d6963f7d28e17f72");
+		assert_true(manifest_digest_is(&m, &m.entries[1],
+					       "900150983CD24FB0D6963F7D28E17F72"));
+		assert_true(sizeof(m.entries[0]) <= 100);  /* compact entries */
+	}
 	assert_string_equal(m.entries[2].path, "data/star");
 	assert_int_equal(r.errors, 0);
 	assert_non_null(find(&r, "md5sum-marker"));
 	manifest_release(&m);
+	problems_release(&r);
+}
+
+/* Fed one byte at a time (a CR and its LF in different chunks), the
+ * stream gives the entries the whole text gives, line numbers included. */
+static void manifest__stream_in_chunks_equals_whole(void **state)
+{
+	const char *text =
+		"900150983cd24fb0d6963f7d28e17f72  data/a\r\n"
+		"\r\n"
+		"900150983cd24fb0d6963f7d28e17f73  data/b\r"
+		"900150983cd24fb0d6963f7d28e17f74  data/c";
+	struct manifest whole, parts;
+	struct manifest_stream *ms;
+	struct problems r;
+	size_t bad = 99;
+
+	(void)state;
+	problems_init(&r);
+	assert_int_equal(manifest_parse(&whole, "manifest-md5.txt", DIGEST_MD5,
+					text, strlen(text), &r), 0);
+	assert_int_equal(manifest_stream_begin(&ms, &parts, "manifest-md5.txt",
+					       DIGEST_MD5, &r), 0);
+	for (size_t i = 0; text[i]; i++)
+		assert_int_equal(manifest_stream_feed(ms, text + i, 1), 0);
+	assert_int_equal(manifest_stream_end(ms, &bad), 0);
+	assert_int_equal(bad, 0);
+	assert_int_equal(whole.count, 3);
+	assert_int_equal(parts.count, whole.count);
+	for (size_t i = 0; i < whole.count; i++) {
+		assert_string_equal(parts.entries[i].path, whole.entries[i].path);
+		assert_int_equal(parts.entries[i].line, whole.entries[i].line);
+		assert_memory_equal(parts.entries[i].digest, whole.entries[i].digest,
+				    DIGEST_MAX_SIZE);
+	}
+	assert_int_equal(whole.entries[2].line, 4);
+	assert_int_equal(r.count, 0);
+	manifest_release(&whole);
+	manifest_release(&parts);
+
+	/* a line that is not UTF-8 stops the stream and is named */
+	assert_int_equal(manifest_stream_begin(&ms, &parts, "manifest-md5.txt",
+					       DIGEST_MD5, &r), 0);
+	assert_int_equal(manifest_stream_feed(ms, text, 48), 0);
+	assert_int_equal(manifest_stream_feed(ms, "\n9001  data/\xff\n", 15), 1);
+	assert_int_equal(manifest_stream_end(ms, &bad), 1);
+	assert_int_equal(bad, 4);     /* line 3 is "9001" */
+	assert_int_equal(parts.count, 0);     /* released */
 	problems_release(&r);
 }
 
@@ -196,6 +252,7 @@ int main(void)
 		cmocka_unit_test(tagfile__declaration_is_strict),
 		cmocka_unit_test(manifest__parses_and_decodes),
 		cmocka_unit_test(manifest__hostile_lines_never_become_entries),
+		cmocka_unit_test(manifest__stream_in_chunks_equals_whole),
 		cmocka_unit_test(manifest__name_algorithm),
 		cmocka_unit_test(fetch__entries_and_errors),
 	};

@@ -44,6 +44,11 @@ static int setup(void **state)
 	o.dest = fx->bag;
 	assert_int_equal(bag_make(&o, &res, &err), 0);
 	assert_int_equal(res.files, 4);
+	/* the one name that is %-encoded in the manifests is named */
+	assert_int_equal(res.warnings.count, 1);
+	assert_string_equal(res.warnings.items[0].code, "encoded-name");
+	assert_string_equal(res.warnings.items[0].path, "data/dir/100%.txt");
+	problems_release(&res.warnings);
 	free(src);
 	*state = fx;
 	return 0;
