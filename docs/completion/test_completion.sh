@@ -52,5 +52,5 @@ if command -v zsh >/dev/null; then
 else
 	echo "note: zsh is not installed; only the bash completion was run"
 fi
-[ $fail -eq 0 ] && echo "ok: completion of $(echo $commands | wc -w) commands and their options"
+[ $fail -eq 0 ] && echo "ok: completion of $(echo "$commands" | wc -w) commands and their options"
 exit $fail

@@ -38,5 +38,5 @@ for c in $commands; do
 		bad "custos.1 does not list custos-$c"
 done
 
-[ $fail -eq 0 ] && echo "ok: $(echo $commands | wc -w) command pages, custos(1), custos-policy(5)"
+[ $fail -eq 0 ] && echo "ok: $(echo "$commands" | wc -w) command pages, custos(1), custos-policy(5)"
 exit $fail
