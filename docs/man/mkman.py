@@ -92,6 +92,12 @@ def block(kind, content, metavars=()):
     return out
 
 
+def exit_text(lines):
+    """An "exit: ..." paragraph without its label, for EXIT STATUS."""
+    first = helptext.EXIT.sub("", lines[0], count=1).strip()
+    return ([first] if first else []) + lines[1:]
+
+
 def header(name, section, version):
     date = ""
     if os.environ.get("SOURCE_DATE_EPOCH"):
@@ -113,7 +119,7 @@ def command_page(name, summary, hlp, names, version):
         if kind == "items" and all(t.startswith("-") for t, _ in content):
             opts += block(kind, content, metavars)
         elif kind == "para" and helptext.EXIT.match(content[0]):
-            exits += block(kind, content, metavars)
+            exits += block(kind, exit_text(content), metavars)
         else:
             desc += block(kind, content, metavars)
     out += [".SH DESCRIPTION"] + desc
@@ -193,7 +199,7 @@ def hand_page(path, name, section, version, overview=None, commands=()):
             elif chunk == "@EXIT@":
                 for kind, content in overview.blocks:
                     if kind == "para" and helptext.EXIT.match(content[0]):
-                        out += block(kind, content)
+                        out += block(kind, exit_text(content))
             elif chunk == "@COMMANDS@":
                 for cmd, summary in commands:
                     out += [".TP", see_also("custos-%s(1)" % cmd), line(esc(summary))]
