@@ -7,7 +7,7 @@
 #include <string.h>
 
 const struct command custos_commands[] = {
-	{ "audit", cmd_audit, CMD_REPO_READ | CMD_JSON, cmd_audit_usage,
+	{ "audit", cmd_audit, CMD_REPO_READ | CMD_LOGS | CMD_JSON, cmd_audit_usage,
 	  "verify every copy (due, all, one object) within a budget; repair" },
 	{ "bag", cmd_bag, 0, cmd_bag_usage, "make a BagIt 1.0 bag from a directory" },
 	{ "export", cmd_export, CMD_REPO_WRITE, cmd_export_usage,

@@ -16,6 +16,7 @@ enum command_flags {
 	CMD_REPO_WRITE = 1u << 1,  /* opens it to write (the lock; recovers first) */
 	CMD_JSON = 1u << 2,        /* takes --json */
 	CMD_QUIET = 1u << 3,       /* takes -q/--quiet */
+	CMD_LOGS = 1u << 4,        /* appends events without the write lock (audit) */
 };
 #define CMD_REPO (CMD_REPO_READ | CMD_REPO_WRITE)
 

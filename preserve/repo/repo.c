@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/fileio.h"
+#include "preserve/repo/logmirror.h"
 
 const char *repo_locate(const char *opt)
 {
@@ -186,6 +187,8 @@ static int load_parts(struct repo *r, enum repo_mode mode, bool create,
 		rc = read_ids(r, err);
 		goto out;
 	}
+	if (!create && repo_log_guard(r, err) < 0)
+		goto out;
 	if (catalog_begin(r->cat, err) < 0)
 		goto out;
 	if (sync_locations(r, err) < 0 || record_policy(r, err) < 0 ||
@@ -320,7 +323,9 @@ int repo_init(const char *path, const char *policy_file,
 	for (size_t i = 0; i < r->nlocs; i++)
 		if (location_create(r->locs[i], err) < 0)
 			goto out;
-	rc = catalog_meta_set(r->cat, "created-by", "custos " CUSTOS_VERSION, err);
+	if (catalog_meta_set(r->cat, "created-by", "custos " CUSTOS_VERSION, err) < 0)
+		goto out;
+	rc = repo_log_publish(r, REPO_PUBLISH_FORCE | REPO_PUBLISH_NEW, err);      /* the first head, everywhere */
 out:
 	repo_close(r);
 	policy_free(check);

@@ -47,7 +47,7 @@ check_consistent() {
 	sqlite3 "$db" "SELECT o.ident || '/v' || v.number FROM versions v JOIN objects o ON o.id = v.object_id ORDER BY 1" >"$SCRATCH/want"
 	local ok_all=1
 	for loc in $(sqlite3 "$db" "SELECT location FROM locations"); do
-		(cd "$loc" && find . -mindepth 2 -maxdepth 2 -type d -not -path './.custos-staging/*' -not -path './.custos-quarantine/*' | sed 's|^\./||' | sort) >"$SCRATCH/have"
+		(cd "$loc" && find . -mindepth 2 -maxdepth 2 -type d -not -path './.custos-staging/*' -not -path './.custos-quarantine/*' -not -path './.custos-log/*' | sed 's|^\./||' | sort) >"$SCRATCH/have"
 		if ! cmp -s "$SCRATCH/want" "$SCRATCH/have"; then
 			bad "$what: $(basename "$loc") holds $(tr '\n' ' ' <"$SCRATCH/have") but the catalog says $(tr '\n' ' ' <"$SCRATCH/want")"
 			ok_all=0

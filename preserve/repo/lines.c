@@ -1,0 +1,76 @@
+/*
+ * preserve/repo/lines.c - reading a location's text file line by line
+ * (lines.h): the blocks of one read pass are cut at each LF; only a line
+ * that spans two blocks is copied.
+ */
+#include "preserve/repo/lines.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/fileio.h"
+#include "core/strbuf.h"
+
+struct line_cut {
+	lines_fn fn;
+	void *arg;
+	struct strbuf part;       /* the start of a line the last block cut */
+	const char *relpath;
+};
+
+static int give(struct line_cut *lc, char *line, size_t len, struct custos_err *err)
+{
+	if (len && line[len - 1] == '\r')
+		line[--len] = '\0';
+	return lc->fn(lc->arg, line, len, err);
+}
+
+static int cut_block(void *arg, const unsigned char *buf, size_t len,
+		     struct custos_err *err)
+{
+	struct line_cut *lc = arg;
+	char *p = (char *)buf, *end = p + len;
+
+	while (p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		if (!nl || lc->part.len) {
+			strbuf_add(&lc->part, p, n);
+			if (strbuf_check(&lc->part, err) < 0)
+				return -1;
+		}
+		if (!nl)
+			break;
+		if (lc->part.len) {
+			if (give(lc, lc->part.data, lc->part.len, err) < 0)
+				return -1;
+			lc->part.len = 0;
+		} else {
+			*nl = '\0';
+			if (give(lc, p, n, err) < 0)
+				return -1;
+		}
+		p = nl + 1;
+	}
+	return 0;
+}
+
+int lines_read(struct location *l, const char *relpath, lines_fn fn, void *arg,
+	       struct custos_err *err)
+{
+	struct line_cut lc = { fn, arg, { 0 }, relpath };
+	struct location_sink sink = { cut_block, &lc };
+	unsigned char *buf = malloc(FIO_BUFSIZE + 1);
+	int rc;
+
+	if (!buf)
+		return err_nomem(err);
+	strbuf_init(&lc.part, LINES_MAX);
+	rc = location_read_through(l, relpath, buf, FIO_BUFSIZE, NULL, &sink, NULL, err);
+	if (rc == 0 && lc.part.len)            /* a last line without LF */
+		rc = give(&lc, lc.part.data, lc.part.len, err);
+	strbuf_release(&lc.part);
+	free(buf);
+	return rc == 2 ? -1 : rc;
+}

@@ -1,0 +1,23 @@
+/*
+ * preserve/repo/lines.h - a text file in a location read line by line as
+ * it streams (manifests, format records, the mirrored event log), so no
+ * file is ever held whole. Lines end in LF (a CR before it is dropped);
+ * each is NUL-terminated for FN and at most LINES_MAX bytes.
+ */
+#ifndef CUSTOS_PRESERVE_REPO_LINES_H
+#define CUSTOS_PRESERVE_REPO_LINES_H
+
+#include <stddef.h>
+#include "core/err.h"
+#include "preserve/storage/location.h"
+
+#define LINES_MAX ((size_t)16 << 20)
+
+/* FN gets each line (writable, LEN bytes); 0 goes on, -1 (ERR set) stops. */
+typedef int (*lines_fn)(void *arg, char *line, size_t len, struct custos_err *err);
+
+/* 0 read to the end, 1 RELPATH is absent, -1 error. */
+int lines_read(struct location *l, const char *relpath, lines_fn fn, void *arg,
+	       struct custos_err *err);
+
+#endif
