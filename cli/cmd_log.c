@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/exit.h"
 #include "preserve/catalog/catalog_listing.h"
+#include "preserve/repo/logcheck.h"
 #include "preserve/repo/repo.h"
 
 const char cmd_log_usage[] =
@@ -21,7 +22,9 @@ const char cmd_log_usage[] =
 	"\n"
 	"Print the PREMIS event log (oldest first), or with 'verify' recompute\n"
 	"its hash chain: exit 1 naming the first event that was changed, removed\n"
-	"or inserted. DATE is YYYY-MM-DD or a full ISO 8601 UTC time.\n"
+	"or inserted; then compare it with the newest head published in the\n"
+	"storage locations: exit 1 for a cut tail, a catalog rolled back to an\n"
+	"older copy, an empty catalog, or one replaced by another. DATE is YYYY-MM-DD or a full ISO 8601 UTC time.\n"
 	"'prove EVENT' prints and checks an RFC 9162 inclusion proof of one event\n"
 	"(uuid or number) in the Merkle tree over the log; 'consistency DIR'\n"
 	"proves the log only grew since the earlier report in DIR.\n";
@@ -51,6 +54,33 @@ static int row(void *arg, const struct catalog_event_row *e)
 	return 0;
 }
 
+static const char *const verdict_words[] = {
+	[REPO_LOG_CUT_TAIL] = "event log CUT",
+	[REPO_LOG_ROLLED_BACK] = "catalog ROLLED BACK",
+	[REPO_LOG_EMPTY] = "catalog EMPTY",
+	[REPO_LOG_REPLACED] = "catalog REPLACED",
+};
+
+/* The chain holds; now the catalog against the heads in the locations. */
+static int against_heads(struct repo *r, int64_t count)
+{
+	struct repo_log_check chk;
+	struct custos_err err;
+
+	err_clear(&err);
+	if (repo_log_check(r, &chk, &err) < 0)
+		return cli_fail(&err);
+	if (chk.gaps[0])
+		cli_warnf("not every location's head could be read: %s", chk.gaps);
+	if (repo_log_verdict_bad(chk.verdict)) {
+		printf("%s: %s\n", verdict_words[chk.verdict], chk.why);
+		return CLI_EXIT_FINDINGS;
+	}
+	printf("event log intact: %" PRId64 " events, hash chain verified; %s\n", count,
+	       chk.why);
+	return CLI_EXIT_OK;
+}
+
 static int verify(struct repo *r)
 {
 	struct custos_err err;
@@ -64,8 +94,7 @@ static int verify(struct repo *r)
 		printf("event log BROKEN at event %" PRId64 ": %s\n", bad, why);
 		return CLI_EXIT_FINDINGS;
 	}
-	printf("event log intact: %" PRId64 " events, hash chain verified\n", count);
-	return CLI_EXIT_OK;
+	return against_heads(r, count);
 }
 
 struct log_args {

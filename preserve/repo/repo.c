@@ -180,6 +180,8 @@ static int load_parts(struct repo *r, enum repo_mode mode, bool create,
 	}
 	if (mode == REPO_WRITE && take_lock(r, err) < 0)
 		goto out;
+	struct stat st;
+	r->catalog_was_empty = !create && stat(db, &st) == 0 && st.st_size == 0;
 	if (policy_load(&r->policy, pol, err) < 0 || open_locations(r, err) < 0 ||
 	    catalog_open(&r->cat, db, create, err) < 0)
 		goto out;

@@ -16,6 +16,7 @@ struct repo {
 	size_t nlocs;
 	int lockfd;                 /* -1 when opened read-only */
 	struct fmt_identifier *formats;  /* loaded on first use */
+	bool catalog_was_empty;     /* custos.db was 0 bytes when opened */
 };
 
 #endif
