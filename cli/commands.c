@@ -24,6 +24,8 @@ const struct command custos_commands[] = {
 	{ "ls", cmd_ls, CMD_REPO_READ | CMD_JSON, cmd_ls_usage, "list the objects and their status" },
 	{ "policy", cmd_policy, 0, cmd_policy_usage,
 	  "check a preservation policy file and explain it" },
+	{ "rebuild", cmd_rebuild, CMD_REPO_WRITE | CMD_QUIET, cmd_rebuild_usage,
+	  "make the catalog anew from the storage locations alone" },
 	{ "recover", cmd_recover, CMD_REPO_WRITE, cmd_recover_usage,
 	  "finish or roll back interrupted ingests and replications" },
 	{ "report", cmd_report, CMD_REPO_READ, cmd_report_usage,

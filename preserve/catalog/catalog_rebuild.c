@@ -126,6 +126,56 @@ int catalog_file_set_format(struct catalog *c, int64_t vid, const char *path,
 	return one_file_changed(c, st, path, err);
 }
 
+int catalog_file_set_size(struct catalog *c, int64_t vid, const char *path,
+			  uint64_t size, struct custos_err *err)
+{
+	struct catalog_db_stmt *st = NULL;
+
+	if (catalog_stmt(c, STMT_FILE_SIZE, "UPDATE files SET size = ?3 WHERE"
+			 " version_id = ?1 AND path = ?2", &st, err) < 0)
+		return -1;
+	c->ops->bind_int64(st, 1, vid);
+	c->ops->bind_text(st, 2, path);
+	c->ops->bind_int64(st, 3, (int64_t)size);
+	return one_file_changed(c, st, path, err);
+}
+
+int catalog_version_set_totals(struct catalog *c, int64_t vid, uint64_t files,
+			       uint64_t bytes, struct custos_err *err)
+{
+	struct catalog_db_stmt *st = NULL;
+	int rc;
+
+	if (catalog_prepare(c, "UPDATE versions SET files = ?2, bytes = ?3 WHERE id = ?1",
+			    &st, err) < 0)
+		return -1;
+	c->ops->bind_int64(st, 1, vid);
+	c->ops->bind_int64(st, 2, (int64_t)files);
+	c->ops->bind_int64(st, 3, (int64_t)bytes);
+	rc = catalog_step_done(c, st, "updating a version", err);
+	c->ops->finalize(st);
+	return rc;
+}
+
+int catalog_each_ingestion(struct catalog *c, catalog_ingest_fn fn, void *arg,
+			   struct custos_err *err)
+{
+	struct catalog_db_stmt *st = NULL;
+	int rc;
+
+	if (catalog_prepare(c, "SELECT object, version, datetime, record FROM events"
+			    " WHERE type = 'ing' AND outcome = 'suc' AND object IS NOT NULL"
+			    " AND version IS NOT NULL ORDER BY id", &st, err) < 0)
+		return -1;
+	while ((rc = catalog_step(c, st, "reading the ingestion events", err)) == 1)
+		if ((rc = fn(arg, c->ops->column_text(st, 0),
+			     (int)c->ops->column_int64(st, 1), c->ops->column_text(st, 2),
+			     c->ops->column_text(st, 3))) != 0)
+			break;
+	c->ops->finalize(st);
+	return rc < 0 ? -1 : rc;
+}
+
 int catalog_copies_verified_from_events(struct catalog *c, struct custos_err *err)
 {
 	struct catalog_db_stmt *st = NULL;

@@ -45,6 +45,20 @@ int catalog_file_set_digest(struct catalog *c, int64_t vid, const char *path,
 int catalog_file_set_format(struct catalog *c, int64_t vid, const char *path,
 			    const struct catalog_file *f, struct custos_err *err);
 
+/* Set the size of file PATH of version VID. */
+int catalog_file_set_size(struct catalog *c, int64_t vid, const char *path,
+			  uint64_t size, struct custos_err *err);
+/* Set the file count and payload bytes of version VID. */
+int catalog_version_set_totals(struct catalog *c, int64_t vid, uint64_t files,
+			       uint64_t bytes, struct custos_err *err);
+
+/* FN once per successful ingestion event (log order): the version it made,
+ * when, and its stored record. Non-zero from FN stops and is returned. */
+typedef int (*catalog_ingest_fn)(void *arg, const char *object, int version,
+				 const char *datetime, const char *record);
+int catalog_each_ingestion(struct catalog *c, catalog_ingest_fn fn, void *arg,
+			   struct custos_err *err);
+
 /* Every copy's last verification: the newest successful fixity event of
  * its object version in its location. */
 int catalog_copies_verified_from_events(struct catalog *c,

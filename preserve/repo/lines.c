@@ -56,6 +56,15 @@ static int cut_block(void *arg, const unsigned char *buf, size_t len,
 	return 0;
 }
 
+int lines_keep(void *arg, char *line, size_t len, struct custos_err *err)
+{
+	struct strbuf *b = arg;
+
+	strbuf_add(b, line, len);
+	strbuf_add(b, "\n", 1);
+	return strbuf_check(b, err);
+}
+
 int lines_read(struct location *l, const char *relpath, lines_fn fn, void *arg,
 	       struct custos_err *err)
 {

@@ -20,4 +20,8 @@ typedef int (*lines_fn)(void *arg, char *line, size_t len, struct custos_err *er
 int lines_read(struct location *l, const char *relpath, lines_fn fn, void *arg,
 	       struct custos_err *err);
 
+/* A lines_fn that appends each line and an LF to the struct strbuf ARG
+ * (small files read whole: heads, policy records, bag-info.txt). */
+int lines_keep(void *arg, char *line, size_t len, struct custos_err *err);
+
 #endif

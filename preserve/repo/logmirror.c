@@ -46,21 +46,12 @@ int repo_identity(struct repo *r, char out[64], bool write, struct custos_err *e
 
 /* ---- reading what a location keeps ---- */
 
-static int keep_line(void *arg, char *line, size_t len, struct custos_err *err)
-{
-	struct strbuf *b = arg;
-
-	strbuf_add(b, line, len);
-	strbuf_add(b, "\n", 1);
-	return strbuf_check(b, err);
-}
-
 /* RELPATH of L as one string (small records only): 0, 1 absent, -1. */
 static int read_small(struct location *l, const char *relpath, struct strbuf *b,
 		      struct custos_err *err)
 {
 	strbuf_init(b, SMALL_MAX);
-	return lines_read(l, relpath, keep_line, b, err);
+	return lines_read(l, relpath, lines_keep, b, err);
 }
 
 /* Listing of an area that may not exist yet: absent is empty. */

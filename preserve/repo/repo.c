@@ -92,7 +92,7 @@ static int open_locations(struct repo *r, struct custos_err *err)
 }
 
 /* Make the catalog's location rows say what the policy declares. */
-static int sync_locations(struct repo *r, struct custos_err *err)
+int repo_sync_locations(struct repo *r, struct custos_err *err)
 {
 	for (size_t i = 0; i < r->nlocs; i++) {
 		const struct policy_location *pl = &r->policy->locations[i];
@@ -193,7 +193,7 @@ static int load_parts(struct repo *r, enum repo_mode mode, bool create,
 		goto out;
 	if (catalog_begin(r->cat, err) < 0)
 		goto out;
-	if (sync_locations(r, err) < 0 || record_policy(r, err) < 0 ||
+	if (repo_sync_locations(r, err) < 0 || record_policy(r, err) < 0 ||
 	    catalog_commit(r->cat, err) < 0) {
 		catalog_rollback(r->cat);
 		goto out;
@@ -242,6 +242,28 @@ int repo_open(struct repo **out, const char *path, enum repo_mode mode,
 	if (fixed)
 		fprintf(stderr, "custos: recovered %zu interrupted operation%s\n",
 			fixed, fixed == 1 ? "" : "s");
+	*out = r;
+	return 0;
+}
+
+int repo_open_storage(struct repo **out, const char *path, struct custos_err *err)
+{
+	struct repo *r = repo_new(path, err);
+	char *pol = r ? fio_join(r->root, REPO_POLICY) : NULL;
+	int rc = -1;
+
+	if (!r)
+		return -1;
+	if (!pol)
+		err_nomem(err);
+	else if (take_lock(r, err) == 0 && policy_load(&r->policy, pol, err) == 0 &&
+		 open_locations(r, err) == 0)
+		rc = 0;
+	free(pol);
+	if (rc < 0) {
+		repo_close(r);
+		return -1;
+	}
 	*out = r;
 	return 0;
 }
