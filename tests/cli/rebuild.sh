@@ -54,4 +54,70 @@ check_grep 'BROKEN at event 3\|REPLACED' "$SCRATCH/out" "rewritten history named
 
 put_back "$SCRATCH/honest.db"
 check_rc 0 "log verify, restored" -- "$CUSTOS" log verify -r "$R"
+
+# what docs/operations.md says to do when the catalog's disk dies: the same
+# steps. Before the loss: a report, and each object as `show --json` has it.
+objects() { sqlite3 "$DB" "SELECT ident FROM objects ORDER BY ident"; }
+snapshot() {
+	mkdir -p "$SCRATCH/$1"
+	for o in $(objects); do "$CUSTOS" show -r "$R" "$o" --json >"$SCRATCH/$1/$o.json"; done
+	objects >"$SCRATCH/$1/objects"
+}
+same_as_before() {
+	cmp -s "$SCRATCH/before/objects" "$SCRATCH/$1/objects" && ok ||
+		bad "$1: objects $(tr '\n' ' ' <"$SCRATCH/$1/objects"), before $(tr '\n' ' ' <"$SCRATCH/before/objects")"
+	for f in "$SCRATCH"/before/*.json; do
+		cmp -s "$f" "$SCRATCH/$1/$(basename "$f")" && ok ||
+			bad "$1: show --json $(basename "$f" .json) differs after rebuild"
+	done
+}
+check_rc 0 "report before the loss" -- "$CUSTOS" report -r "$R" --out "$SCRATCH/report-before"
+snapshot before
+files=$(sqlite3 "$DB" "SELECT COUNT(*) FROM files")
+digests=$(sqlite3 "$DB" "SELECT group_concat(path || sha256 || sha512 || coalesce(puid, '-'), ',') FROM (SELECT * FROM files ORDER BY version_id, path)")
+
+rm -f "$DB" "$DB-wal" "$DB-shm"
+check_rc 2 "a lost catalog is not a repository" -- "$CUSTOS" ls -r "$R"
+check_rc 0 "rebuild" -- "$CUSTOS" rebuild -r "$R"
+check_grep "^catalog rebuilt from the storage locations: 2 objects, 2 versions, $files files, 4 copies (0 missing); $events events" "$SCRATCH/out" "rebuild summary"
+snapshot after
+same_as_before after
+[ "$(sqlite3 "$DB" "SELECT group_concat(path || sha256 || sha512 || coalesce(puid, '-'), ',') FROM (SELECT * FROM files ORDER BY version_id, path)")" = "$digests" ] && ok ||
+	bad "the files' digests and formats differ after rebuild"
+[ "$(sqlite3 "$DB" "SELECT COUNT(*) FROM policies")" = 1 ] && ok || bad "the policy history was not restored"
+check_rc 0 "log verify after rebuild" -- "$CUSTOS" log verify -r "$R"
+check_grep "intact: $events events.*reaches the newest head" "$SCRATCH/out" "rebuilt log reaches the head"
+check_rc 0 "log consistency with the report made before the loss" -- "$CUSTOS" log consistency -r "$R" "$SCRATCH/report-before"
+check_rc 0 "audit --all after rebuild" -- "$CUSTOS" audit -r "$R" --all
+check_grep ' 0 findings' "$SCRATCH/out" "clean audit after rebuild"
+check_log_mirrored "$R" "after rebuild and audit" && ok
+
+# rebuild never replaces a catalog unless told, and then keeps the old one
+check_rc 2 "rebuild over a catalog" -- "$CUSTOS" rebuild -r "$R"
+check_grep "exists: rebuild replaces a catalog only with --force" "$SCRATCH/err" "refusal said"
+cp "$DB" "$SCRATCH/kept.db"
+check_rc 0 "rebuild --force" -- "$CUSTOS" rebuild -r "$R" --force
+aside=$(ls "$R" | grep '^custos.db.replaced-' | head -1)
+[ -n "$aside" ] && cmp -s "$R/$aside" "$SCRATCH/kept.db" && ok || bad "the old catalog was not moved aside intact ($aside)"
+
+# with one location deleted: the other gives everything, the gap is named
+events=$(sqlite3 "$DB" "SELECT COUNT(*) FROM events")
+rm -rf "$R/store/secondary" "$DB" "$DB-wal" "$DB-shm"
+du -s "$R/store/primary" >"$SCRATCH/primary-before"
+check_rc 1 "rebuild with a location lost" -- "$CUSTOS" rebuild -r "$R"
+check_grep "gap: location 'secondary' cannot be read" "$SCRATCH/err" "lost location named"
+check_grep "2 objects, 2 versions, $files files, 2 copies (2 missing); $events events from location 'primary'" "$SCRATCH/out" "rebuilt from the other location"
+du -s "$R/store/primary" | cmp -s - "$SCRATCH/primary-before" && ok || bad "rebuild wrote into storage"
+[ ! -e "$R/store/secondary" ] && ok || bad "rebuild wrote into the lost location"
+snapshot lost
+for o in $(objects); do
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(json.dumps([d["versions"], d["files"]]))' "$SCRATCH/before/$o.json" >"$SCRATCH/b"
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(json.dumps([d["versions"], d["files"]]))' "$SCRATCH/lost/$o.json" >"$SCRATCH/a"
+	cmp -s "$SCRATCH/b" "$SCRATCH/a" && ok || bad "one location lost: $o's versions or files differ"
+done
+check_rc 0 "log verify, one location lost" -- "$CUSTOS" log verify -r "$R"
+check_rc 0 "log consistency, one location lost" -- "$CUSTOS" log consistency -r "$R" "$SCRATCH/report-before"
+# the audit names every copy of the lost location (it is unavailable)
+check_rc 3 "audit --all, one location lost" -- "$CUSTOS" audit -r "$R" --all
+check_grep 'storage-unavailable' "$SCRATCH/out" "lost copies named by the audit"
 report_done
