@@ -9,6 +9,8 @@
 const struct command custos_commands[] = {
 	{ "audit", cmd_audit, CMD_REPO_READ | CMD_LOGS | CMD_JSON, cmd_audit_usage,
 	  "verify every copy (due, all, one object) within a budget; repair" },
+	{ "backup", cmd_backup, CMD_REPO_WRITE, cmd_backup_usage,
+	  "write a consistent copy of the catalog, recorded as an event" },
 	{ "bag", cmd_bag, 0, cmd_bag_usage, "make a BagIt 1.0 bag from a directory" },
 	{ "export", cmd_export, CMD_REPO_WRITE, cmd_export_usage,
 	  "write an object out as a bag (directory, zip, tar, tar.gz)" },

@@ -37,6 +37,7 @@ extern const unsigned custos_command_count;
 const struct command *command_find(const char *name);
 
 int cmd_audit(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_backup(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_bag(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_export(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_init(struct cli_ctx *ctx, int argc, char **argv);
@@ -77,6 +78,7 @@ extern const char cmd_init_usage[];
 extern const char cmd_ingest_usage[];
 extern const char cmd_log_usage[];
 extern const char cmd_ls_usage[];
+extern const char cmd_backup_usage[];
 extern const char cmd_rebuild_usage[];
 extern const char cmd_recover_usage[];
 extern const char cmd_show_usage[];

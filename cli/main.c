@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/exit.h"
+#include "preserve/repo/backup.h"
 #include "preserve/repo/logmirror.h"
 #include "preserve/repo/repo.h"
 
@@ -31,7 +32,8 @@ static void print_overview(FILE *to)
 }
 
 /* A command that may have appended events mirrors them, and the log's
- * new head, into every storage location before it may report success. */
+ * new head, into every storage location before it may report success;
+ * under [catalog] backup = yes a copy of the catalog goes there first. */
 static int publish_log(const struct cli_ctx *ctx, int rc)
 {
 	struct custos_err err;
@@ -40,6 +42,11 @@ static int publish_log(const struct cli_ctx *ctx, int rc)
 	    !(ctx->cmd->flags & (CMD_REPO_WRITE | CMD_LOGS)))
 		return rc;
 	err_clear(&err);
+	if (repo_policy(ctx->repo)->catalog_backup && repo_backup_locations(ctx->repo, &err) < 0) {
+		cli_errorf("the catalog was not backed up ([catalog] backup = yes): %s", err.msg);
+		rc = CLI_EXIT_FAILED;
+		err_clear(&err);
+	}
 	if (repo_log_publish(ctx->repo, strcmp(ctx->cmd->name, "recover") ? 0 :
 			     REPO_PUBLISH_FORCE, &err) < 0) {
 		cli_errorf("the event log is not in every storage location yet: %s", err.msg);

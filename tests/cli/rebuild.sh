@@ -55,6 +55,17 @@ check_grep 'BROKEN at event 3\|REPLACED' "$SCRATCH/out" "rewritten history named
 put_back "$SCRATCH/honest.db"
 check_rc 0 "log verify, restored" -- "$CUSTOS" log verify -r "$R"
 
+# custos backup: a consistent copy with its digest, recorded as an event
+check_rc 0 "backup" -- "$CUSTOS" backup -r "$R" "$SCRATCH/copy.db"
+sum=$(sha256sum "$SCRATCH/copy.db" | cut -d' ' -f1)
+check_grep "^$sum  $SCRATCH/copy.db\$" "$SCRATCH/out" "backup prints its digest"
+[ "$(sqlite3 "$SCRATCH/copy.db" "PRAGMA integrity_check")" = ok ] && ok || bad "the backup is not a sound database"
+[ "$(sqlite3 "$SCRATCH/copy.db" "SELECT COUNT(*) FROM events")" = "$events" ] && ok || bad "the backup does not hold the log as it was"
+check_grep "consistent copy of the catalog written to '$SCRATCH/copy.db' (sha256 $sum" <("$CUSTOS" log -r "$R") "backup recorded as an event"
+check_rc 2 "backup over a file" -- "$CUSTOS" backup -r "$R" "$SCRATCH/copy.db"
+events=$(sqlite3 "$DB" "SELECT COUNT(*) FROM events")
+cp "$DB" "$SCRATCH/honest.db"
+
 # what docs/operations.md says to do when the catalog's disk dies: the same
 # steps. Before the loss: a report, and each object as `show --json` has it.
 objects() { sqlite3 "$DB" "SELECT ident FROM objects ORDER BY ident"; }
@@ -117,6 +128,25 @@ for o in $(objects); do
 done
 check_rc 0 "log verify, one location lost" -- "$CUSTOS" log verify -r "$R"
 check_rc 0 "log consistency, one location lost" -- "$CUSTOS" log consistency -r "$R" "$SCRATCH/report-before"
+# [catalog] backup = yes: a copy into every location after each writing
+# command, the newest three kept, each with its digest
+cp -a "$SCRATCH/other" "$SCRATCH/backed"
+printf '\n[catalog]\nbackup = yes\n' >>"$SCRATCH/backed/policy.ini"
+for d in correspondence datasets photographs; do
+	check_rc 0 "ingest under backup = yes" -- "$CUSTOS" ingest -r "$SCRATCH/backed" "$EX/$d"
+done
+check_rc 0 "audit under backup = yes" -- "$CUSTOS" audit -r "$SCRATCH/backed" --all
+for loc in primary secondary; do
+	copies=$(ls "$SCRATCH/backed/store/$loc/.custos-log/catalog" | wc -l)
+	[ "$copies" = 3 ] && ok || bad "$loc keeps $copies catalog copies, want 3"
+	newest=$(ls "$SCRATCH/backed/store/$loc/.custos-log/catalog" | sort | tail -1)
+	(cd "$SCRATCH/backed/store/$loc/.custos-log/catalog/$newest" && sha256sum -c --quiet custos.db.sha256) && ok ||
+		bad "$loc: the newest catalog copy does not match its digest"
+done
+check_rc 0 "log verify under backup = yes" -- "$CUSTOS" log verify -r "$SCRATCH/backed"
+[ "$(sqlite3 "$SCRATCH/backed/custos.db" "SELECT COUNT(*) FROM events WHERE type = 'cre'")" = 4 ] && ok ||
+	bad "not every backup was recorded"
+
 # the audit names every copy of the lost location (it is unavailable)
 check_rc 3 "audit --all, one location lost" -- "$CUSTOS" audit -r "$R" --all
 check_grep 'storage-unavailable' "$SCRATCH/out" "lost copies named by the audit"
