@@ -10,6 +10,9 @@ R=$SCRATCH/repo
 EX=$(cd "$(dirname "$0")/../resources/example-collection" && pwd)
 DB=$R/custos.db
 put_back() { rm -f "$DB-wal" "$DB-shm"; cp "$1" "$DB"; }
+# ndsa DIR CELL: the status of an NDSA cell in the report in DIR
+ndsa() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1]+"/report.json"))
+print([c["status"] for a in d["ndsa"]["areas"].values() for c in a["cells"] if c["cell"] == sys.argv[2]][0])' "$1" "$2"; }
 
 check_rc 0 init -- "$CUSTOS" init "$R"
 check_rc 0 "ingest letters" -- "$CUSTOS" ingest -r "$R" --id letters "$EX"
@@ -21,6 +24,10 @@ check_grep 'reaches the newest head' "$SCRATCH/out" "honest log verify"
 check_log_mirrored "$R" "after ingest and audit" && ok
 cp "$DB" "$SCRATCH/honest.db"
 events=$(sqlite3 "$DB" "SELECT COUNT(*) FROM events")
+# NDSA M1b: the inventory's log is in every location; I2c: no catalog backup yet
+check_rc 0 "report, no backup" -- "$CUSTOS" report -r "$R" --out "$SCRATCH/rep-nobackup"
+[ "$(ndsa "$SCRATCH/rep-nobackup" M1b)" = met ] && ok || bad "M1b $(ndsa "$SCRATCH/rep-nobackup" M1b) with the log in every location"
+[ "$(ndsa "$SCRATCH/rep-nobackup" I2c)" = "not met" ] && ok || bad "I2c $(ndsa "$SCRATCH/rep-nobackup" I2c) without a catalog backup"
 
 # the last events deleted (the append-only triggers dropped first)
 sqlite3 "$DB" "DROP TRIGGER events_no_delete; DELETE FROM events WHERE id > $events - 3"
@@ -83,6 +90,8 @@ same_as_before() {
 	done
 }
 check_rc 0 "report before the loss" -- "$CUSTOS" report -r "$R" --out "$SCRATCH/report-before"
+[ "$(ndsa "$SCRATCH/report-before" I2c)" = met ] && ok || bad "I2c $(ndsa "$SCRATCH/report-before" I2c) after a catalog backup"
+[ "$(ndsa "$SCRATCH/report-before" M1b)" = met ] && ok || bad "M1b $(ndsa "$SCRATCH/report-before" M1b) after a catalog backup"
 snapshot before
 files=$(sqlite3 "$DB" "SELECT COUNT(*) FROM files")
 digests=$(sqlite3 "$DB" "SELECT group_concat(path || sha256 || sha512 || coalesce(puid, '-'), ',') FROM (SELECT * FROM files ORDER BY version_id, path)")
