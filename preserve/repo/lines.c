@@ -29,6 +29,8 @@ static int cut_block(void *arg, const unsigned char *buf, size_t len,
 		     struct custos_err *err)
 {
 	struct line_cut *lc = arg;
+	/* BUF is lines_read's own block (one spare byte past it): a line is
+	 * cut in place by writing its NUL over the LF */
 	char *p = (char *)buf, *end = p + len;
 
 	while (p < end) {

@@ -40,7 +40,9 @@ static int put_item(struct location *l, const char *dest, const char *name,
 
 	if (there != 0)
 		return there < 0 ? -1 : 0;
-	snprintf(txid, sizeof(txid), "%s", dest);
+	/* the same item always stages under the same name: a retry after a
+	 * crash clears what the crash left */
+	snprintf(txid, sizeof(txid), "log%s", dest + strlen(REPO_LOG_AREA));
 	for (char *p = txid; *p; p++)
 		if (*p == '/' || *p == '.')
 			*p = '-';

@@ -90,7 +90,8 @@ struct bag_read {
 	int64_t vid;
 	char vpath[512];                /* "ID/vN" */
 	enum digest_alg alg;            /* the manifest being read */
-	uint64_t files, bytes, unlisted;
+	uint64_t files, bytes;          /* listed */
+	uint64_t named;                 /* in the first manifest */
 	struct custos_err *err;
 };
 
@@ -124,6 +125,7 @@ static int first_manifest_line(void *arg, char *line, size_t len, struct custos_
 	rc = catalog_file_add(br->b->r->cat, br->vid,
 			      &(struct catalog_file){ .path = path, .dig = &dig }, err);
 	free(path);
+	br->named++;
 	return rc;
 }
 
@@ -253,10 +255,14 @@ static int read_bag(struct bag_read *br, struct custos_err *err)
 	if (location_list(br->loc, rel, listed_file, br, err) < 0 && err->code != CUSTOS_OK &&
 	    err->sys_errno != ENOENT)
 		return -1;
+	if (br->files < br->named)
+		rebuild_gap(br->b, "location '%s': %" PRIu64 " of the %" PRIu64 " files of %s "
+			    "are missing (their sizes are not known)", location_name(br->loc),
+			    br->named - br->files, br->named, br->vpath);
 	snprintf(rel, sizeof(rel), "%s/metadata/formats.tsv", br->vpath);
 	if (lines_read(br->loc, rel, format_line, br, err) < 0)
 		return -1;
-	return catalog_version_set_totals(br->b->r->cat, br->vid, br->files, br->bytes, err);
+	return catalog_version_set_totals(br->b->r->cat, br->vid, br->named, br->bytes, err);
 }
 
 /* Which locations hold VPATH as a bag (its bagit.txt). */
