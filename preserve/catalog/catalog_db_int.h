@@ -88,6 +88,10 @@ struct catalog_db_ops {
 	/* A consistent copy of the whole database into the new file DEST,
 	 * while others may go on writing (errmsg() says why it failed). */
 	int (*backup)(struct catalog_db *db, const char *dest);
+	/* ON: a new database being filled by one writer that nobody reads
+	 * yet (rebuild): no per-commit sync, a larger page cache; OFF: back
+	 * to the normal, durable settings (the caller syncs the file). */
+	int (*bulk)(struct catalog_db *db, bool on);
 };
 
 /* The backends. */

@@ -200,3 +200,9 @@ int catalog_backup(struct catalog *c, const char *dest, struct custos_err *err)
 			       "'%s': %s", c->path, dest, c->ops->errmsg(c->db));
 	return 0;
 }
+
+int catalog_bulk(struct catalog *c, bool on, struct custos_err *err)
+{
+	return c->ops->bulk(c->db, on) < 0 ? catalog_dberr(c, "switching the"
+		" catalog's durability settings", err) : 0;
+}

@@ -11,6 +11,7 @@
 #ifndef CUSTOS_PRESERVE_CATALOG_CATALOG_REBUILD_H
 #define CUSTOS_PRESERVE_CATALOG_CATALOG_REBUILD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "core/digest.h"
 #include "core/err.h"
@@ -63,6 +64,11 @@ int catalog_each_ingestion(struct catalog *c, catalog_ingest_fn fn, void *arg,
  * its object version in its location. */
 int catalog_copies_verified_from_events(struct catalog *c,
 					struct custos_err *err);
+
+/* ON: the catalog is new and filled by one writer nobody reads yet, so
+ * commits need not be durable one by one (rebuild); OFF: durable again
+ * (sync the file before it counts). */
+int catalog_bulk(struct catalog *c, bool on, struct custos_err *err);
 
 /* A consistent copy of the whole catalog at DEST (a new file), taken
  * while others may write (the database's online backup). */

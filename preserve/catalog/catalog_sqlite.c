@@ -244,6 +244,14 @@ static int sq_backup(struct catalog_db *db, const char *dest)
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
+static int sq_bulk(struct catalog_db *db, bool on)
+{
+	return sq_exec(db, on ? "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF;"
+			      " PRAGMA cache_size=-65536;" :
+			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+			 " PRAGMA cache_size=-2000;");
+}
+
 const struct catalog_db_ops catalog_sqlite = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -274,4 +282,5 @@ const struct catalog_db_ops catalog_sqlite = {
 	.column_text = sq_column_text,
 	.column_blob = sq_column_blob,
 	.backup = sq_backup,
+	.bulk = sq_bulk,
 };

@@ -13,6 +13,7 @@
 #include "preserve/repo/rebuild_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -209,6 +210,17 @@ static void remove_db(const char *path)
 	unlink(side);
 }
 
+static int sync_file(const char *path, struct custos_err *err)
+{
+	int fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return err_sys(err, path, "cannot open '%s'", path);
+	rc = fsync(fd) < 0 ? err_sys(err, path, "cannot make '%s' durable", path) : 0;
+	close(fd);
+	return rc;
+}
+
 /* The old catalog (and its WAL) to DB.replaced-TIME; the new one in. */
 static int swap_in(struct rebuild *b, const char *db, const char *fresh,
 		   struct custos_err *err)
@@ -257,14 +269,17 @@ int repo_rebuild(const char *path, const struct rebuild_opts *o,
 		goto out;
 	}
 	remove_db(fresh);
+	/* nobody reads the new file before it is complete and synced */
 	if (catalog_open(&b.r->cat, fresh, true, err) < 0 ||
+	    catalog_bulk(b.r->cat, true, err) < 0 ||
 	    restore_log(&b, err) < 0 || restore_policies(&b, err) < 0 ||
 	    rebuild_versions(&b, err) < 0 || meta(&b, err) < 0 ||
-	    catalog_copies_verified_from_events(b.r->cat, err) < 0)
+	    catalog_copies_verified_from_events(b.r->cat, err) < 0 ||
+	    catalog_bulk(b.r->cat, false, err) < 0)
 		goto out;
 	catalog_close(b.r->cat);
 	b.r->cat = NULL;
-	rc = swap_in(&b, db, fresh, err);
+	rc = sync_file(fresh, err) < 0 ? -1 : swap_in(&b, db, fresh, err);
 out:
 	if (rc < 0 && fresh) {
 		catalog_close(b.r->cat);
