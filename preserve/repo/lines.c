@@ -5,6 +5,7 @@
  */
 #include "preserve/repo/lines.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,4 +85,77 @@ int lines_read(struct location *l, const char *relpath, lines_fn fn, void *arg,
 	strbuf_release(&lc.part);
 	free(buf);
 	return rc == 2 ? -1 : rc;
+}
+
+struct line_reader {
+	struct location_file *f;
+	char *buf;
+	size_t pos, len;
+	bool eof;
+	struct strbuf line;       /* the line handed out */
+};
+
+int line_reader_open(struct line_reader **out, struct location *l,
+		     const char *relpath, struct custos_err *err)
+{
+	struct line_reader *lr = calloc(1, sizeof(*lr));
+	int rc;
+
+	if (!lr || !(lr->buf = malloc(FIO_BUFSIZE))) {
+		free(lr);
+		return err_nomem(err);
+	}
+	strbuf_init(&lr->line, LINES_MAX);
+	if ((rc = location_open_read(l, relpath, &lr->f, err)) != 0) {
+		line_reader_close(lr);
+		return rc;
+	}
+	*out = lr;
+	return 0;
+}
+
+int line_reader_next(struct line_reader *lr, char **line, size_t *len,
+		     struct custos_err *err)
+{
+	lr->line.len = 0;
+	for (;;) {
+		char *start = lr->buf + lr->pos;
+		char *nl = memchr(start, '\n', lr->len - lr->pos);
+		size_t n = nl ? (size_t)(nl - start) : lr->len - lr->pos;
+
+		strbuf_add(&lr->line, start, n);
+		if (strbuf_check(&lr->line, err) < 0)
+			return -1;
+		lr->pos += n + (nl ? 1 : 0);
+		if (nl || (lr->eof && lr->line.len))
+			break;
+		if (lr->eof)
+			return 0;
+		long long got = location_file_read(lr->f, lr->buf, FIO_BUFSIZE, err);
+
+		if (got < 0)
+			return -1;
+		lr->pos = 0;
+		lr->len = (size_t)got;
+		lr->eof = got == 0;
+	}
+	strbuf_add(&lr->line, "", 1);           /* the NUL, not counted */
+	if (strbuf_check(&lr->line, err) < 0)
+		return -1;
+	*len = --lr->line.len;
+	if (*len && lr->line.data[*len - 1] == '\r')
+		lr->line.data[--*len] = '\0';
+	*line = lr->line.data;
+	return 1;
+}
+
+void line_reader_close(struct line_reader *lr)
+{
+	if (!lr)
+		return;
+	if (lr->f)
+		location_file_close(lr->f, NULL);
+	strbuf_release(&lr->line);
+	free(lr->buf);
+	free(lr);
 }

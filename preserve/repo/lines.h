@@ -24,4 +24,15 @@ int lines_read(struct location *l, const char *relpath, lines_fn fn, void *arg,
  * (small files read whole: heads, policy records, bag-info.txt). */
 int lines_keep(void *arg, char *line, size_t len, struct custos_err *err);
 
+/* The same, pulled one line at a time (several files read in step). */
+struct line_reader;
+/* 0, 1 if RELPATH is absent, -1. */
+int line_reader_open(struct line_reader **out, struct location *l,
+		     const char *relpath, struct custos_err *err);
+/* *LINE (NUL-terminated, LEN bytes, valid until the next call): 1, or 0
+ * at the end, -1 on error. */
+int line_reader_next(struct line_reader *lr, char **line, size_t *len,
+		     struct custos_err *err);
+void line_reader_close(struct line_reader *lr);     /* NULL ok */
+
 #endif

@@ -265,6 +265,168 @@ static int read_bag(struct bag_read *br, struct custos_err *err)
 	return catalog_version_set_totals(br->b->r->cat, br->vid, br->named, br->bytes, err);
 }
 
+/* The fast way, when the bag is as custos writes it: the listing, every
+ * manifest and formats.tsv name the same files in the same order, so
+ * each file is one row written once, its lines read in step. Anything
+ * else (a file missing or extra, another order) stops it: 1, and the
+ * version is read again line by line (read_bag). */
+struct in_step {
+	struct bag_read *br;
+	struct line_reader *man[DIGEST_COUNT];   /* NULL: no such manifest */
+	struct line_reader *fmt;                 /* NULL: no formats.tsv */
+	bool off;                                /* out of step: give up */
+	struct custos_err *err;
+	int failed;
+};
+
+/* The next line of R names PATH: its first field in *VAL (or, for
+ * formats, the fields after the path in F). */
+static bool next_names(struct line_reader *r, const char *path, char **hex,
+		       struct custos_err *err, int *failed)
+{
+	char *line, *p = NULL;
+	size_t len;
+	bool same;
+
+	if (line_reader_next(r, &line, &len, err) != 1) {
+		*failed = err->code != CUSTOS_OK;
+		return false;
+	}
+	if (manifest_line(line, hex, &p) < 0)
+		return false;
+	same = !strcmp(p, path);
+	free(p);
+	return same;
+}
+
+static int format_fields(struct line_reader *r, const char *path, char **field,
+			 struct custos_err *err)
+{
+	char *line, *p;
+	size_t len;
+	int n = 0, rc;
+
+	do {
+		if ((rc = line_reader_next(r, &line, &len, err)) != 1)
+			return rc < 0 ? -1 : 1;
+	} while (!len || line[0] == '#' || !strncmp(line, "path\t", 5));
+	for (p = line; n < 6; n++) {
+		field[n] = p;
+		if (!(p = strchr(p, '\t')))
+			break;
+		*p++ = '\0';
+	}
+	if (n < 5)
+		return 1;
+	if (!strcmp(field[1], "UNKNOWN"))
+		field[1] = NULL;
+	/* custos writes no %-escapes in plain names; anything else goes slow */
+	return strchr(field[0], '%') || strcmp(field[0], path) ? 1 : 0;
+}
+
+static int in_step_file(void *arg, const char *relpath, uint64_t size)
+{
+	struct in_step *is = arg;
+	struct bag_read *br = is->br;
+	const char *path = relpath + strlen(br->vpath) + 1;
+	struct digest_result dig = { .mask = 0 };
+	struct catalog_file f = { .path = path, .size = size, .dig = &dig };
+	char *field[6] = { 0 };
+
+	if (strchr(path, '%') || strchr(path, '\n') || strchr(path, '\r'))
+		return is->off = true;
+	for (int a = 0; a < DIGEST_COUNT; a++) {
+		char *hex;
+
+		if (!is->man[a])
+			continue;
+		if (!next_names(is->man[a], path, &hex, is->err, &is->failed))
+			return is->off = true;
+		dig.mask |= DIGEST_BIT(a);
+		snprintf(dig.hex[a], sizeof(dig.hex[a]), "%s", hex);
+	}
+	if (is->fmt) {
+		int rc = format_fields(is->fmt, path, field, is->err);
+
+		if (rc != 0) {
+			is->failed = rc < 0;
+			return is->off = true;
+		}
+		if (field[1]) {
+			f.puid = field[1];
+			f.format_name = field[2];
+			f.format_version = field[3];
+			f.mime = field[4];
+			f.basis = field[5];
+		}
+	}
+	if (catalog_file_add(br->b->r->cat, br->vid, &f, is->err) < 0) {
+		is->failed = 1;
+		return 1;
+	}
+	br->files++;
+	br->named++;
+	br->bytes += size;
+	return 0;
+}
+
+/* Every reader at its end (nothing named that the listing lacks). */
+static bool all_done(struct in_step *is, struct custos_err *err)
+{
+	char *line;
+	size_t len;
+
+	for (int a = 0; a < DIGEST_COUNT; a++)
+		if (is->man[a] && line_reader_next(is->man[a], &line, &len, err) != 0)
+			return false;
+	while (is->fmt && line_reader_next(is->fmt, &line, &len, err) == 1)
+		if (len && line[0] != '#')
+			return false;
+	return true;
+}
+
+static int read_bag_in_step(struct bag_read *br, struct custos_err *err)
+{
+	struct in_step is = { .br = br, .err = err };
+	char rel[600];
+	int rc = 0;
+
+	for (int a = 0; a < DIGEST_COUNT && rc >= 0; a++) {
+		snprintf(rel, sizeof(rel), "%s/manifest-%s.txt", br->vpath,
+			 digest_name((enum digest_alg)a));
+		rc = line_reader_open(&is.man[a], br->loc, rel, err);
+		if (rc == 1) {
+			is.man[a] = NULL;
+			rc = a == (int)br->b->r->policy->audit_alg ? 1 : 0;
+			if (rc)
+				break;
+		}
+	}
+	snprintf(rel, sizeof(rel), "%s/metadata/formats.tsv", br->vpath);
+	if (rc == 0 && line_reader_open(&is.fmt, br->loc, rel, err) != 0)
+		is.fmt = NULL;
+	if (rc == 0) {
+		snprintf(rel, sizeof(rel), "%s/data", br->vpath);
+		err_clear(err);
+		if (location_list(br->loc, rel, in_step_file, &is, err) < 0 && !is.off &&
+		    !is.failed && err->sys_errno != ENOENT)
+			is.failed = 1;
+		if (is.failed)
+			rc = -1;
+		else if (is.off || !all_done(&is, err))
+			rc = 1;
+		else
+			rc = catalog_version_set_totals(br->b->r->cat, br->vid, br->named,
+							br->bytes, err);
+	}
+	for (int a = 0; a < DIGEST_COUNT; a++)
+		line_reader_close(is.man[a]);
+	line_reader_close(is.fmt);
+	if (rc == 0)
+		progress_add(br->b->o->progress, br->files, br->bytes);
+	return rc;
+}
+
 /* Which locations hold VPATH as a bag (its bagit.txt). */
 static int holders(struct rebuild *b, const char *vpath, bool *has, size_t *first)
 {
@@ -283,6 +445,32 @@ static int holders(struct rebuild *b, const char *vpath, bool *has, size_t *firs
 	return 0;
 }
 
+/* The object and version rows and the files of V from BR's location, in
+ * one transaction; IN_STEP: the fast way (1: not possible, undone). */
+static int fill_version(struct rebuild *b, const struct version_ref *v,
+			struct bag_read *br, struct catalog_version *cv, bool in_step,
+			bool *new_object, struct custos_err *err)
+{
+	struct catalog *c = b->r->cat;
+	int latest, rc;
+
+	br->files = br->bytes = br->named = 0;
+	if (catalog_begin(c, err) < 0)
+		return -1;
+	*new_object = false;
+	if ((rc = catalog_object_find(c, v->object, &cv->object_id, &latest, err)) == 1) {
+		rc = catalog_object_import(c, v->object, v->created, &cv->object_id, err);
+		*new_object = rc == 0;
+	}
+	if (rc == 0)
+		rc = catalog_version_add(c, cv, &br->vid, err);
+	if (rc == 0)
+		rc = in_step ? read_bag_in_step(br, err) : read_bag(br, err);
+	if (rc != 0)
+		catalog_rollback(c);
+	return rc;
+}
+
 static int one_version(struct rebuild *b, const struct version_ref *v, bool *has,
 		       struct custos_err *err)
 {
@@ -292,7 +480,8 @@ static int one_version(struct rebuild *b, const struct version_ref *v, bool *has
 				      .created = v->created };
 	size_t src;
 	char *info = NULL;
-	int latest, rc = -1;
+	bool new_object = false;
+	int rc;
 
 	repo_version_path(br.vpath, sizeof(br.vpath), v->object, v->number);
 	holders(b, br.vpath, has, &src);
@@ -308,16 +497,9 @@ static int one_version(struct rebuild *b, const struct version_ref *v, bool *has
 	if (!(info = bag_info_of(&br, err)))
 		return err->code ? -1 : err_nomem(err);
 	cv.bag_info = info;
-	if (catalog_begin(c, err) < 0)
-		goto out;
-	if ((rc = catalog_object_find(c, v->object, &cv.object_id, &latest, err)) == 1) {
-		rc = catalog_object_import(c, v->object, v->created, &cv.object_id, err);
-		b->res->objects += rc == 0;
-	}
-	if (rc == 0)
-		rc = catalog_version_add(c, &cv, &br.vid, err);
-	if (rc == 0)
-		rc = read_bag(&br, err);
+	rc = fill_version(b, v, &br, &cv, true, &new_object, err);
+	if (rc == 1)
+		rc = fill_version(b, v, &br, &cv, false, &new_object, err);
 	for (size_t i = 0; rc == 0 && i < b->r->nlocs; i++) {
 		rc = catalog_copy_put(c, br.vid, b->r->loc_ids[i], has[i] ? "ok" : "missing",
 				      false, err);
@@ -325,12 +507,12 @@ static int one_version(struct rebuild *b, const struct version_ref *v, bool *has
 		b->res->copies_missing += !has[i];
 	}
 	if (rc == 0 && (rc = catalog_commit(c, err)) == 0) {
+		b->res->objects += new_object;
 		b->res->versions++;
 		b->res->files += br.files;
 	}
 	if (rc < 0)
 		catalog_rollback(c);
-out:
 	free(info);
 	return rc < 0 ? -1 : 0;
 }
