@@ -258,17 +258,31 @@ static int read_heads(struct repo *r, struct loc_head *lh, const char *id,
 	return 0;
 }
 
-/* Bring one location up to the catalog's head. */
+/* The head record of the catalog's log, the same for every location. */
+static char *new_head(struct root_walk *w, const char *id, struct custos_err *err)
+{
+	struct merkle_hash root;
+	char hex[65], *head;
+
+	if (merkle_stream_root(&w->ms, &root) < 0) {
+		err_set(err, CUSTOS_EINTERNAL, NULL, "cannot hash the log");
+		return NULL;
+	}
+	merkle_hex(hex, &root);
+	if (!(head = head_json(id, (int64_t)w->ms.size, hex, w->hash)))
+		err_nomem(err);
+	return head;
+}
+
+/* Bring one location up to the catalog's head (HEAD, its record). */
 static int publish_one(struct repo *r, size_t i, const struct loc_head *lh,
-		       struct root_walk *w, const char *id, struct custos_err *err)
+		       int64_t size, const char *head, struct custos_err *err)
 {
 	struct location *l = r->locs[i];
-	int64_t from = lh->has_head ? lh->head.size : 0, size = (int64_t)w->ms.size;
+	int64_t from = lh->has_head ? lh->head.size : 0;
 	struct segment_fill sf = { r->cat, from, size, NULL, NULL, 0 };
 	struct policy_put pp = { l, err };
-	struct merkle_hash root;
-	char dest[128], hex[65], *head;
-	int rc;
+	char dest[128];
 
 	if (size > from) {
 		snprintf(dest, sizeof(dest), REPO_LOG_AREA "/events/%020" PRId64 "-%020" PRId64,
@@ -276,15 +290,8 @@ static int publish_one(struct repo *r, size_t i, const struct loc_head *lh,
 		if (put_item(l, dest, "events.tsv", fill_segment, &sf, err) < 0)
 			return -1;
 		crashpoint("log: segment mirrored");
-		if (merkle_stream_root(&w->ms, &root) < 0)
-			return err_set(err, CUSTOS_EINTERNAL, NULL, "cannot hash the log");
-		merkle_hex(hex, &root);
-		if (!(head = head_json(id, size, hex, w->hash)))
-			return err_nomem(err);
 		snprintf(dest, sizeof(dest), REPO_LOG_AREA "/heads/%020" PRId64, size);
-		rc = put_item(l, dest, "head.json", fill_text, head, err);
-		free(head);
-		if (rc < 0)
+		if (put_item(l, dest, "head.json", fill_text, (void *)head, err) < 0)
 			return -1;
 		crashpoint("log: head published");
 	}
@@ -311,7 +318,7 @@ int repo_log_publish(struct repo *r, unsigned how, struct custos_err *err)
 	struct root_walk *w = malloc(sizeof(*w));
 	struct custos_err first;
 	int64_t done;
-	char id[64], n[24];
+	char id[64], n[24], *head = NULL;
 	int rc = -1;
 
 	err_clear(&first);
@@ -326,7 +333,8 @@ int repo_log_publish(struct repo *r, unsigned how, struct custos_err *err)
 		goto out;
 	}
 	if (repo_identity(r, id, true, err) < 0 ||
-	    read_heads(r, lh, id, how & REPO_PUBLISH_NEW, w, &first, err) < 0)
+	    read_heads(r, lh, id, how & REPO_PUBLISH_NEW, w, &first, err) < 0 ||
+	    !(head = new_head(w, id, err)))
 		goto out;
 	rc = 0;
 	for (size_t i = 0; i < r->nlocs; i++) {
@@ -334,7 +342,8 @@ int repo_log_publish(struct repo *r, unsigned how, struct custos_err *err)
 			if (rc == 0)
 				*err = first;
 			rc = -1;
-		} else if (publish_one(r, i, &lh[i], w, id, rc < 0 ? &first : err) < 0) {
+		} else if (publish_one(r, i, &lh[i], (int64_t)w->ms.size, head,
+				       rc < 0 ? &first : err) < 0) {
 			rc = -1;
 		}
 	}
@@ -343,6 +352,7 @@ int repo_log_publish(struct repo *r, unsigned how, struct custos_err *err)
 		rc = catalog_meta_set(r->cat, PUBLISHED_KEY, n, err);
 	}
 out:
+	free(head);
 	free(lh);
 	free(w);
 	return rc;
