@@ -247,7 +247,7 @@ static int sq_backup(struct catalog_db *db, const char *dest)
 static int sq_bulk(struct catalog_db *db, bool on)
 {
 	return sq_exec(db, on ? "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF;"
-			      " PRAGMA cache_size=-65536;" :
+			      " PRAGMA cache_size=-16384;" :
 			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 			 " PRAGMA cache_size=-2000;");
 }
