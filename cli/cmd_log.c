@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/exit.h"
 #include "preserve/catalog/catalog_listing.h"
+#include "preserve/repo/logcheck.h"
 #include "preserve/repo/repo.h"
 
 const char cmd_log_usage[] =
@@ -21,8 +22,11 @@ const char cmd_log_usage[] =
 	"\n"
 	"Print the PREMIS event log (oldest first), or with 'verify' recompute\n"
 	"its hash chain: exit 1 naming the first event that was changed, removed\n"
-	"or inserted. DATE is YYYY-MM-DD or ISO 8601 (2026-11-01T12:00:00Z, or\n"
-	"with an offset such as +02:00); anything else is a usage error.\n"
+	"or inserted; then compare it with the newest head published in the\n"
+	"storage locations: exit 1 for a cut tail, a catalog rolled back to an\n"
+	"older copy, an empty catalog, or one replaced by another. DATE is\n"
+	"YYYY-MM-DD or ISO 8601 (2026-11-01T12:00:00Z, or with an offset such as\n"
+	"+02:00); anything else is a usage error.\n"
 	"'prove EVENT' prints and checks an RFC 9162 inclusion proof of one event\n"
 	"(uuid or number) in the Merkle tree over the log; 'consistency DIR'\n"
 	"proves the log only grew since the earlier report in DIR.\n";
@@ -52,6 +56,42 @@ static int row(void *arg, const struct catalog_event_row *e)
 	return 0;
 }
 
+static const char *const verdict_words[] = {
+	[REPO_LOG_CUT_TAIL] = "event log CUT",
+	[REPO_LOG_ROLLED_BACK] = "catalog ROLLED BACK",
+	[REPO_LOG_EMPTY] = "catalog EMPTY",
+	[REPO_LOG_REPLACED] = "catalog REPLACED",
+};
+
+/* The chain holds; now the catalog against the heads in the locations. */
+static int against_heads(struct repo *r, int64_t count, bool json)
+{
+	struct repo_log_check chk;
+	struct custos_err err;
+	bool bad;
+
+	err_clear(&err);
+	if (repo_log_check(r, &chk, &err) < 0)
+		return cli_fail(&err);
+	if (chk.gaps[0])
+		cli_warnf("not every location's head could be read: %s", chk.gaps);
+	bad = repo_log_verdict_bad(chk.verdict);
+	if (json) {
+		json_t *o = json_pack("{s:b, s:I, s:o}", "intact", !bad,
+				      "events", (json_int_t)count, "heads", cli_json_string(chk.why));
+
+		if (o && bad)
+			json_object_set_new(o, "verdict", json_string(verdict_words[chk.verdict]));
+		cli_print_json(o);
+	} else if (bad) {
+		printf("%s: %s\n", verdict_words[chk.verdict], cli_text(chk.why));
+	} else {
+		printf("event log intact: %" PRId64 " events, hash chain verified; %s\n",
+		       count, cli_text(chk.why));
+	}
+	return bad ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
+}
+
 static int verify(struct repo *r, bool json)
 {
 	struct custos_err err;
@@ -61,22 +101,18 @@ static int verify(struct repo *r, bool json)
 	err_clear(&err);
 	if (catalog_log_verify(repo_catalog(r), &count, &bad, why, sizeof(why), &err) < 0)
 		return cli_fail(&err);
+	if (!bad)
+		return against_heads(r, count, json);
 	if (json) {
-		json_t *o = json_pack("{s:b, s:I}", "intact", !bad, "events", (json_int_t)count);
+		json_t *o = json_pack("{s:b, s:I, s:I, s:o}", "intact", 0,
+				      "events", (json_int_t)count, "broken_at", (json_int_t)bad,
+				      "why", cli_json_string(why));
 
-		if (o && bad) {
-			json_object_set_new(o, "broken_at", json_integer(bad));
-			json_object_set_new(o, "why", cli_json_string(why));
-		}
 		cli_print_json(o);
-	} else if (bad) {
-		printf("event log BROKEN at event %" PRId64 ": %s\n", bad, cli_text(why));
 	} else {
-		printf("event log intact: %" PRId64 " events, hash chain verified\n", count);
+		printf("event log BROKEN at event %" PRId64 ": %s\n", bad, cli_text(why));
 	}
-	if (bad)
-		return CLI_EXIT_FINDINGS;
-	return CLI_EXIT_OK;
+	return CLI_EXIT_FINDINGS;
 }
 
 struct log_args {

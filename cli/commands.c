@@ -7,8 +7,10 @@
 #include <string.h>
 
 const struct command custos_commands[] = {
-	{ "audit", cmd_audit, CMD_REPO_READ | CMD_JSON, cmd_audit_usage,
+	{ "audit", cmd_audit, CMD_REPO_READ | CMD_LOGS | CMD_JSON, cmd_audit_usage,
 	  "verify every copy (due, all, one object) within a budget; repair" },
+	{ "backup", cmd_backup, CMD_REPO_WRITE | CMD_JSON, cmd_backup_usage,
+	  "write a consistent copy of the catalog, recorded as an event" },
 	{ "bag", cmd_bag, CMD_JSON, cmd_bag_usage, "make a BagIt 1.0 bag from a directory" },
 	{ "export", cmd_export, CMD_REPO_WRITE | CMD_JSON, cmd_export_usage,
 	  "write an object out as a bag (directory, zip, tar, tar.gz)" },
@@ -24,6 +26,8 @@ const struct command custos_commands[] = {
 	{ "ls", cmd_ls, CMD_REPO_READ | CMD_JSON, cmd_ls_usage, "list the objects and their status" },
 	{ "policy", cmd_policy, CMD_JSON, cmd_policy_usage,
 	  "check a preservation policy file and explain it" },
+	{ "rebuild", cmd_rebuild, CMD_REPO_WRITE | CMD_QUIET | CMD_JSON, cmd_rebuild_usage,
+	  "make the catalog anew from the storage locations alone" },
 	{ "recover", cmd_recover, CMD_REPO_WRITE | CMD_JSON, cmd_recover_usage,
 	  "finish or roll back interrupted ingests and replications" },
 	{ "report", cmd_report, CMD_REPO_READ | CMD_JSON, cmd_report_usage,

@@ -16,6 +16,7 @@ enum command_flags {
 	CMD_REPO_WRITE = 1u << 1,  /* opens it to write (the lock; recovers first) */
 	CMD_JSON = 1u << 2,        /* takes --json */
 	CMD_QUIET = 1u << 3,       /* takes -q/--quiet */
+	CMD_LOGS = 1u << 4,        /* appends events without the write lock (audit) */
 };
 #define CMD_REPO (CMD_REPO_READ | CMD_REPO_WRITE)
 
@@ -36,12 +37,14 @@ extern const unsigned custos_command_count;
 const struct command *command_find(const char *name);
 
 int cmd_audit(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_backup(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_bag(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_export(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_init(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_ingest(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_log(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_ls(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_rebuild(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_recover(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_show(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_validate(struct cli_ctx *ctx, int argc, char **argv);
@@ -84,6 +87,8 @@ extern const char cmd_init_usage[];
 extern const char cmd_ingest_usage[];
 extern const char cmd_log_usage[];
 extern const char cmd_ls_usage[];
+extern const char cmd_backup_usage[];
+extern const char cmd_rebuild_usage[];
 extern const char cmd_recover_usage[];
 extern const char cmd_show_usage[];
 extern const char cmd_validate_usage[];

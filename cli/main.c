@@ -12,6 +12,8 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/exit.h"
+#include "preserve/repo/backup.h"
+#include "preserve/repo/logmirror.h"
 #include "preserve/repo/repo.h"
 
 static void print_overview(FILE *to)
@@ -27,6 +29,30 @@ static void print_overview(FILE *to)
 		    "'custos COMMAND --help' explains one command.\n"
 		    "exit codes: 0 intact/valid, 1 findings, 2 usage or "
 		    "configuration error, 3 could not finish\n");
+}
+
+/* A command that may have appended events mirrors them, and the log's
+ * new head, into every storage location before it may report success;
+ * under [catalog] backup = yes a copy of the catalog goes there first. */
+static int publish_log(const struct cli_ctx *ctx, int rc)
+{
+	struct custos_err err;
+
+	if (!ctx->repo || rc == CLI_EXIT_USAGE ||
+	    !(ctx->cmd->flags & (CMD_REPO_WRITE | CMD_LOGS)))
+		return rc;
+	err_clear(&err);
+	if (repo_policy(ctx->repo)->catalog_backup && repo_backup_locations(ctx->repo, &err) < 0) {
+		cli_errorf("the catalog was not backed up ([catalog] backup = yes): %s", err.msg);
+		rc = CLI_EXIT_FAILED;
+		err_clear(&err);
+	}
+	if (repo_log_publish(ctx->repo, strcmp(ctx->cmd->name, "recover") ? 0 :
+			     REPO_PUBLISH_FORCE, &err) < 0) {
+		cli_errorf("the event log is not in every storage location yet: %s", err.msg);
+		return rc == CLI_EXIT_FAILED ? rc : CLI_EXIT_FAILED;
+	}
+	return rc;
 }
 
 static int finish(int rc)
@@ -130,6 +156,7 @@ int main(int argc, char **argv)
 	if ((rc = cli_check_global(&ctx)))
 		return finish(rc);
 	rc = ctx.cmd->fn(&ctx, argc - first, argv + first);
+	rc = publish_log(&ctx, rc);
 	repo_close(ctx.repo);
 	return finish(rc);
 }

@@ -3,7 +3,8 @@
  * version the catalog knows (a stray "ID/v9", a file at the root): each
  * such file is an unexpected finding (object = the first path component,
  * version 0, path = the rest). Reported, never repaired: nothing says
- * where it belongs. Staging and quarantine areas are not listed.
+ * where it belongs. Staging and quarantine areas are not listed; the
+ * mirrored event log (.custos-log/) is not an object.
  */
 #include "audit/auditor/audit_int.h"
 
@@ -13,6 +14,7 @@
 
 #include "core/strmap.h"
 #include "preserve/catalog/catalog_export.h"
+#include "preserve/repo/logmirror.h"
 
 struct strays {
 	struct audit_ctx *a;
@@ -43,6 +45,8 @@ static int one_file(void *arg, const char *relpath, uint64_t size)
 	size_t n;
 
 	(void)size;
+	if (!strncmp(relpath, REPO_LOG_AREA "/", sizeof(REPO_LOG_AREA)))
+		return 0;                  /* the mirrored event log, not an object */
 	if (second && (n = (size_t)(second - relpath)) < sizeof(vkey)) {
 		memcpy(vkey, relpath, n);
 		vkey[n] = '\0';

@@ -4,7 +4,8 @@
  * "n/a" only with cited evidence (counts, event identifiers), "not met"
  * when the records show otherwise or are absent, and "needs attestation"
  * when only a person can state it (custos keeps no attestation records,
- * so such cells never count as met). level(area) = the highest L whose
+ * so such cells never count as met). M1b and I2c rest on the event log
+ * mirrored into the locations and on the catalog backups ("cre" events). level(area) = the highest L whose
  * cells 1..L are all met or n/a; overall = the minimum over the areas.
  */
 #include "audit/report/report_int.h"
@@ -15,6 +16,7 @@
 #include "preserve/catalog/catalog_compliance.h"
 #include "preserve/catalog/catalog_report_events.h"
 #include "preserve/policy/policy_ndsa.h"
+#include "preserve/repo/logmirror.h"
 #include "preserve/repo/repo.h"
 
 #define MET "met"
@@ -28,7 +30,23 @@ struct facts {
 	int64_t val, vir, fix_fail, unresolved, runs, no_agent, files, unidentified;
 	int64_t at_risk, migrations, lack_info, events, storage_max;
 	int64_t fresh, file_copies, fix_all, copies, no_copy, by_audit;
+	int64_t backups, after_backup, log_locations, log_whole;
 };
+
+/* How many locations hold the mirrored event log up to the catalog's last
+ * event (preserve/repo/logmirror.h): the inventory kept beside each copy. */
+static void mirrored_log(struct repo *r, struct facts *f)
+{
+	for (size_t i = 0; i < repo_location_count(r); i++) {
+		struct repo_log_head h;
+		struct custos_err ignored;
+
+		f->log_locations++;
+		if (repo_log_newest_head(repo_location(r, i), &h, &ignored) == 0 &&
+		    h.size >= f->events && f->events > 0)
+			f->log_whole++;
+	}
+}
 
 static int lacking_info(struct repo *r, int64_t *out, struct custos_err *err)
 {
@@ -61,6 +79,13 @@ static int gather(struct repo *r, json_t *rep, struct facts *f, struct custos_er
 	f->events = rjson_int(rep, "log/events");
 	f->storage_max = policy_ndsa_storage_max(repo_policy(r));
 	f->copies = rjson_int(rep, "holdings/copies");
+	struct catalog_backup_facts bf;
+
+	if (catalog_backup_facts(c, &bf, err) < 0)
+		return -1;
+	f->backups = bf.backups;
+	f->after_backup = bf.versions_after_last;
+	mirrored_log(r, f);
 	if (catalog_copy_spread(c, &s, err) < 0 ||
 	    catalog_versions_lacking_event(c, "mes", &f->lack_mes, err) < 0 ||
 	    catalog_versions_lacking_event(c, "fix", &f->lack_fix, err) < 0 ||
@@ -184,8 +209,13 @@ static json_t *integrity(struct repo *r, const struct facts *f)
 	     "a successful fixity check after every write (verify_after_write = yes)");
 	cell(c, "I2b", ATTEST, NULL,
 	     "attestation");
-	cell(c, "I2c", NOT,
-	     NULL, "no record of the catalog's digests being backed up to a separate location");
+	cell(c, "I2c", f->backups && !f->after_backup ? MET : NOT,
+	     json_pack("{s:I, s:I, s:I, s:o}", "catalog_backups", (json_int_t)f->backups,
+		       "versions", (json_int_t)v, "versions_ingested_after_the_last_backup",
+		       (json_int_t)f->after_backup, "events", ids(r, "cre", "suc")),
+	     "a catalog backup (custos backup, or [catalog] backup = yes) made after "
+	     "the last version was ingested: it holds every file's digests apart "
+	     "from the content");
 	cell(c, "I3a", ALL(f->fresh, f->file_copies) ? MET : NOT,
 	     json_pack("{s:I, s:I, s:I}", "file_copies", (json_int_t)f->file_copies,
 		       "verified_within_interval", (json_int_t)f->fresh,
@@ -236,8 +266,17 @@ static json_t *metadata(struct repo *r, const struct facts *f)
 	     json_pack("{s:I, s:I, s:I}", "versions", (json_int_t)v, "copies",
 		       (json_int_t)f->copies, "versions_without_copy_record", (json_int_t)f->no_copy),
 	     v ? "a copy record for every version" : "no content in the inventory");
-	cell(c, "M1b", NOT, NULL,
-	     "no record of a catalog backup to a separate location");
+	cell(c, "M1b", (f->log_locations && f->log_whole == f->log_locations) ||
+		       (f->backups && !f->after_backup) ? MET : NOT,
+	     json_pack("{s:I, s:I, s:I, s:I, s:I, s:o}", "locations", (json_int_t)f->log_locations,
+		       "locations_holding_the_whole_event_log", (json_int_t)f->log_whole,
+		       "log_events", (json_int_t)f->events,
+		       "catalog_backups", (json_int_t)f->backups,
+		       "versions_ingested_after_the_last_backup", (json_int_t)f->after_backup,
+		       "events", ids(r, "cre", "suc")),
+	     "the event log mirrored into every location up to the catalog's last "
+	     "event (custos rebuild remakes the inventory from it), or a catalog "
+	     "backup made after the last version was ingested");
 	cell(c, "M2a", ninfo && v && !f->lack_info ? MET : NOT,
 	     json_pack("{s:I, s:I, s:I}", "versions", (json_int_t)v,
 		       "required_bag_info_labels", (json_int_t)ninfo,

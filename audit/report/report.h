@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <jansson.h>
-#include "audit/report/merkle.h"
+#include "core/merkle.h"
 #include "core/err.h"
 
 struct repo;

@@ -69,6 +69,7 @@ struct catalog_version {
 	const char *source;       /* what was deposited */
 	uint64_t files, bytes;
 	const char *bag_info;     /* JSON of the bag-info tags */
+	const char *created;      /* ISO 8601 UTC; NULL: now */
 };
 int catalog_version_add(struct catalog *c, const struct catalog_version *v,
 			int64_t *id, struct custos_err *err);

@@ -94,3 +94,14 @@ int catalog_event_tally(struct catalog *c, struct catalog_event_tally *t,
 		return -1;
 	return 0;
 }
+
+int catalog_backup_facts(struct catalog *c, struct catalog_backup_facts *out,
+			 struct custos_err *err)
+{
+	return catalog_count(c, "SELECT COUNT(*) FROM events WHERE type = 'cre' AND"
+			     " outcome = 'suc'", NULL, 0, &out->backups, err) < 0 ||
+	       catalog_count(c, "SELECT COUNT(*) FROM events WHERE type = 'ing' AND"
+			     " outcome = 'suc' AND version IS NOT NULL AND id > COALESCE("
+			     "(SELECT MAX(id) FROM events WHERE type = 'cre' AND outcome = 'suc'), 0)",
+			     NULL, 0, &out->versions_after_last, err) < 0 ? -1 : 0;
+}

@@ -50,4 +50,14 @@ struct catalog_event_tally {
 int catalog_event_tally(struct catalog *c, struct catalog_event_tally *out,
 			struct custos_err *err);
 
+/* Catalog backups (successful "cre" events) and the versions whose
+ * ingestion came after the newest of them (all of them when there is none):
+ * whose digests no backup holds yet. */
+struct catalog_backup_facts {
+	int64_t backups;
+	int64_t versions_after_last;
+};
+int catalog_backup_facts(struct catalog *c, struct catalog_backup_facts *out,
+			 struct custos_err *err);
+
 #endif

@@ -84,6 +84,14 @@ struct catalog_db_ops {
 	int64_t (*column_int64)(struct catalog_db_stmt *st, int i);
 	const char *(*column_text)(struct catalog_db_stmt *st, int i);
 	const void *(*column_blob)(struct catalog_db_stmt *st, int i, size_t *n);
+
+	/* A consistent copy of the whole database into the new file DEST,
+	 * while others may go on writing (errmsg() says why it failed). */
+	int (*backup)(struct catalog_db *db, const char *dest);
+	/* ON: a new database being filled by one writer that nobody reads
+	 * yet (rebuild): no per-commit sync, a larger page cache; OFF: back
+	 * to the normal, durable settings (the caller syncs the file). */
+	int (*bulk)(struct catalog_db *db, bool on);
 };
 
 /* The backends. */

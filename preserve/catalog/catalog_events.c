@@ -9,6 +9,7 @@
  */
 #include "core/text.h"
 #include "preserve/catalog/catalog_int.h"
+#include "preserve/catalog/catalog_rebuild.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,11 +119,44 @@ static int last_event(struct catalog *c, int64_t *id, char hash[65],
 	return rc < 0 ? -1 : 0;
 }
 
+/* One event row: its record, hash and indexed columns, with id ID. */
+struct event_row {
+	int64_t id;
+	const char *uuid, *type, *when, *outcome, *object, *location;
+	int version;
+	const char *record, *prev, *hash;
+};
+
+static int insert_event(struct catalog *c, const struct event_row *r,
+			struct custos_err *err)
+{
+	struct catalog_db_stmt *st = NULL;
+
+	if (catalog_stmt(c, STMT_EVENT_ADD,
+			 "INSERT INTO events(uuid, type, datetime, outcome, object,"
+			 " version, location, record, prev_hash, hash, id)"
+			 " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+			 &st, err) < 0)
+		return -1;
+	c->ops->bind_text(st, 1, r->uuid);
+	c->ops->bind_text(st, 2, r->type);
+	c->ops->bind_text(st, 3, r->when);
+	c->ops->bind_text(st, 4, r->outcome);
+	c->ops->bind_text(st, 5, r->object);
+	if (r->version)
+		c->ops->bind_int64(st, 6, r->version);
+	c->ops->bind_text(st, 7, r->location);
+	c->ops->bind_text(st, 8, r->record);
+	c->ops->bind_text(st, 9, r->prev);
+	c->ops->bind_text(st, 10, r->hash);
+	c->ops->bind_int64(st, 11, r->id);
+	return catalog_step_done(c, st, "appending an event", err);
+}
+
 int catalog_event_add(struct catalog *c, const struct catalog_event *e,
 		      char *uuid_out, struct custos_err *err)
 {
 	char uuid[37], when[32], prev[65], hash[65];
-	struct catalog_db_stmt *st = NULL;
 	int64_t last_id;
 	char *record;
 	int rc;
@@ -144,30 +178,51 @@ int catalog_event_add(struct catalog *c, const struct catalog_event *e,
 		free(record);
 		return err_set(err, CUSTOS_EINTERNAL, c->path, "cannot hash an event");
 	}
-	if (catalog_stmt(c, STMT_EVENT_ADD,
-			 "INSERT INTO events(uuid, type, datetime, outcome, object,"
-			 " version, location, record, prev_hash, hash, id)"
-			 " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-			 &st, err) < 0) {
-		free(record);
-		return -1;
-	}
-	c->ops->bind_text(st, 1, uuid);
-	c->ops->bind_text(st, 2, e->type);
-	c->ops->bind_text(st, 3, when);
-	c->ops->bind_text(st, 4, e->outcome);
-	c->ops->bind_text(st, 5, e->object);
-	if (e->version)
-		c->ops->bind_int64(st, 6, e->version);
-	c->ops->bind_text(st, 7, e->location);
-	c->ops->bind_text(st, 8, record);
-	c->ops->bind_text(st, 9, prev);
-	c->ops->bind_text(st, 10, hash);
-	c->ops->bind_int64(st, 11, last_id + 1);
-	rc = catalog_step_done(c, st, "appending an event", err);
+	rc = insert_event(c, &(struct event_row){
+		last_id + 1, uuid, e->type, when, e->outcome, e->object,
+		e->location, e->version, record, prev, hash }, err);
 	free(record);
 	if (rc == 0 && uuid_out)
 		memcpy(uuid_out, uuid, 37);
+	return rc;
+}
+
+/* The LoC code at the end of a vocabulary URI ("suc"). */
+static const char *code_of(json_t *o, const char *key)
+{
+	const char *uri = json_string_value(json_object_get(o, key));
+	const char *slash = uri ? strrchr(uri, '/') : NULL;
+
+	return slash ? slash + 1 : NULL;
+}
+
+int catalog_event_import(struct catalog *c, int64_t id, const char *record,
+			 const char *hash, struct custos_err *err)
+{
+	char prev[65], h[65];
+	int64_t last_id;
+	json_t *o;
+	int rc;
+
+	if (last_event(c, &last_id, prev, err) < 0)
+		return -1;
+	if (id != last_id + 1)
+		return err_set(err, CUSTOS_EFORMAT, c->path, "event %lld cannot follow "
+			       "event %lld", (long long)id, (long long)last_id);
+	if (chain_hash(h, prev, record) < 0 || strcmp(h, hash))
+		return err_set(err, CUSTOS_EFORMAT, c->path, "event %lld: its record "
+			       "does not hash to its chain hash", (long long)id);
+	if (!(o = json_loads(record, 0, NULL)))
+		return err_set(err, CUSTOS_EFORMAT, c->path, "event %lld: its record "
+			       "is not JSON", (long long)id);
+	rc = insert_event(c, &(struct event_row){
+		id, json_string_value(json_object_get(o, "identifier")),
+		code_of(o, "type"), json_string_value(json_object_get(o, "datetime")),
+		code_of(o, "outcome"), json_string_value(json_object_get(o, "object")),
+		json_string_value(json_object_get(o, "location")),
+		(int)json_integer_value(json_object_get(o, "version")),
+		record, prev, hash }, err);
+	json_decref(o);
 	return rc;
 }
 

@@ -62,6 +62,41 @@ int catalog_log_records(struct catalog *c, catalog_record_fn fn, void *arg,
 	return w.stop;
 }
 
+struct since_walk {
+	catalog_since_fn fn;
+	void *arg;
+	int stop;
+	bool no_record;
+};
+
+static int since_row(void *arg, int n, const char *const *v, const char *const *names)
+{
+	struct since_walk *w = arg;
+
+	(void)names;
+	if (n < 3 || !v[1] || !v[2]) {
+		w->no_record = true;
+		return 1;
+	}
+	return w->stop = w->fn(w->arg, catalog_col_int(v[0]), v[1], v[2]);
+}
+
+int catalog_log_since(struct catalog *c, int64_t after, catalog_since_fn fn,
+		      void *arg, struct custos_err *err)
+{
+	struct since_walk w = { fn, arg, 0, false };
+	char from[24];
+	const char *p[1] = { from };
+
+	snprintf(from, sizeof(from), "%lld", (long long)after);
+	if (catalog_query(c, "SELECT id, record, hash FROM events WHERE id > CAST(?1 AS INTEGER)"
+			  " ORDER BY id", p, 1, since_row, &w, err) < 0)
+		return -1;
+	if (w.no_record)
+		return err_set(err, CUSTOS_EINTERNAL, NULL, "an event has no stored record");
+	return w.stop;
+}
+
 int catalog_log_position(struct catalog *c, const char *event, int64_t *matches,
 			 int64_t *index, struct custos_err *err)
 {

@@ -25,6 +25,14 @@ typedef int (*catalog_record_fn)(void *arg, const char *record, size_t len);
 int catalog_log_records(struct catalog *c, catalog_record_fn fn, void *arg,
 			struct custos_err *err);
 
+/* FN once per event after the first AFTER (log order), with its position
+ * (1-based), stored record and chain hash. FN returns 0 to go on;
+ * anything else stops and is returned. What the locations' log copies. */
+typedef int (*catalog_since_fn)(void *arg, int64_t id, const char *record,
+				const char *hash);
+int catalog_log_since(struct catalog *c, int64_t after, catalog_since_fn fn,
+		      void *arg, struct custos_err *err);
+
 /* The events whose identifier or row id is EVENT (*MATCHES) and, of the
  * first, the number of events before it (*INDEX, 0-based log position). */
 int catalog_log_position(struct catalog *c, const char *event, int64_t *matches,

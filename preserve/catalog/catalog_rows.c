@@ -185,7 +185,7 @@ int catalog_version_add(struct catalog *c, const struct catalog_version *v,
 	catalog_now(now);
 	c->ops->bind_int64(st, 1, v->object_id);
 	c->ops->bind_int64(st, 2, v->number);
-	c->ops->bind_text(st, 3, now);
+	c->ops->bind_text(st, 3, v->created ? v->created : now);
 	c->ops->bind_text(st, 4, v->source);
 	c->ops->bind_int64(st, 5, (int64_t)v->files);
 	c->ops->bind_int64(st, 6, (int64_t)v->bytes);

@@ -215,6 +215,43 @@ static const void *sq_column_blob(struct catalog_db_stmt *st, int i, size_t *n)
 	return p;
 }
 
+/* The online backup API, a few pages at a time so writers are not held
+ * up; the copy is made durable before it counts. */
+static int sq_backup(struct catalog_db *db, const char *dest)
+{
+	sqlite3 *to = NULL;
+	sqlite3_backup *b;
+	int rc;
+
+	if (sqlite3_open_v2(dest, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+			    SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
+		sqlite3_close(to);
+		return -1;
+	}
+	if (!(b = sqlite3_backup_init(to, "main", H(db), "main"))) {
+		sqlite3_close(to);
+		return -1;
+	}
+	do {
+		rc = sqlite3_backup_step(b, 256);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(10);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (rc == SQLITE_DONE)
+		rc = sqlite3_exec(to, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+	sqlite3_close(to);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+static int sq_bulk(struct catalog_db *db, bool on)
+{
+	return sq_exec(db, on ? "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF;"
+			      " PRAGMA cache_size=-16384;" :
+			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+			 " PRAGMA cache_size=-2000;");
+}
+
 const struct catalog_db_ops catalog_sqlite = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -244,4 +281,6 @@ const struct catalog_db_ops catalog_sqlite = {
 	.column_int64 = sq_column_int64,
 	.column_text = sq_column_text,
 	.column_blob = sq_column_blob,
+	.backup = sq_backup,
+	.bulk = sq_bulk,
 };

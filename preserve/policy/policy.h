@@ -57,6 +57,8 @@ struct policy {
 	enum digest_alg audit_alg; /* the first listed: the one audits use */
 	int64_t interval_seconds;  /* each copy verified this often; 90 days */
 	bool verify_after_write; /* re-read what was written; default yes */
+	bool catalog_backup;     /* [catalog] backup: a copy of the catalog into
+				  * every location after each writing command */
 	double sample;           /* extra random share per audit run; 0 */
 	unsigned copies_required; /* default: every declared location */
 	struct policy_location *locations; /* in file order, >= 1 */

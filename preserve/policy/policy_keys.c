@@ -17,10 +17,10 @@
 #define FAIL(c, ...) policy_fail_at((c), (c)->line, __VA_ARGS__)
 
 enum sec { SEC_POLICY, SEC_FIXITY, SEC_COPIES, SEC_DEPOSIT, SEC_FORMATS,
-	   SEC_REPAIR, SEC_LOCATION };
+	   SEC_REPAIR, SEC_CATALOG, SEC_LOCATION };
 
 static const char *const sec_names[] = {
-	"policy", "fixity", "copies", "deposit", "formats", "repair",
+	"policy", "fixity", "copies", "deposit", "formats", "repair", "catalog",
 };
 #define NFIXED (sizeof(sec_names) / sizeof(sec_names[0]))
 #define LOC_PREFIX "location."
@@ -321,6 +321,7 @@ static const struct key_def keys[] = {
 	{ SEC_FORMATS, "at_risk", PK_AT_RISK, set_at_risk, 0 },
 	{ SEC_FORMATS, "signatures", PK_SIGNATURES, set_text, P(signatures) },
 	{ SEC_REPAIR, "mode", PK_MODE, set_mode, P(repair) },
+	{ SEC_CATALOG, "backup", PK_BACKUP, set_bool, P(catalog_backup) },
 };
 _Static_assert(PK_COUNT <= POLICY_KEY_SLOTS, "key slots");
 

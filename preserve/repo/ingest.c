@@ -274,6 +274,9 @@ static int register_version(struct ingest_ctx *cx, bool verified,
 	v.files = cx->res->files;
 	v.bytes = cx->res->bytes;
 	v.bag_info = info;
+	for (size_t i = 0; i < cx->nevents; i++)      /* the time of its ingestion */
+		if (!strcmp(cx->events[i].type, "ing"))
+			v.created = cx->events[i].when;
 	if (catalog_begin(c, err) < 0)
 		goto fail_nobegin;
 	if ((catalog_object_find(c, cx->res->ident, &v.object_id, &latest, err) == 1 &&

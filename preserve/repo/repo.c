@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/fileio.h"
+#include "preserve/repo/logmirror.h"
 
 const char *repo_locate(const char *opt)
 {
@@ -115,7 +116,7 @@ static int open_locations(struct repo *r, struct custos_err *err)
 }
 
 /* Make the catalog's location rows say what the policy declares. */
-static int sync_locations(struct repo *r, struct custos_err *err)
+int repo_sync_locations(struct repo *r, struct custos_err *err)
 {
 	for (size_t i = 0; i < r->nlocs; i++) {
 		const struct policy_location *pl = &r->policy->locations[i];
@@ -246,6 +247,8 @@ static int load_parts(struct repo *r, enum repo_mode mode, bool create,
 	}
 	if (mode == REPO_WRITE && take_lock(r, err) < 0)
 		goto out;
+	struct stat st;
+	r->catalog_was_empty = !create && stat(db, &st) == 0 && st.st_size == 0;
 	if (policy_load(&r->policy, pol, err) < 0 ||
 	    catalog_open(&r->cat, db, create, err) < 0 ||
 	    repository_id(r, create, err) < 0 || open_locations(r, err) < 0)
@@ -254,9 +257,11 @@ static int load_parts(struct repo *r, enum repo_mode mode, bool create,
 		rc = read_ids(r, err);
 		goto out;
 	}
+	if (!create && repo_log_guard(r, err) < 0)
+		goto out;
 	if (catalog_begin(r->cat, err) < 0)
 		goto out;
-	if (sync_locations(r, err) < 0 || record_policy(r, err) < 0 ||
+	if (repo_sync_locations(r, err) < 0 || record_policy(r, err) < 0 ||
 	    catalog_commit(r->cat, err) < 0) {
 		catalog_rollback(r->cat);
 		goto out;
@@ -305,6 +310,28 @@ int repo_open(struct repo **out, const char *path, enum repo_mode mode,
 	if (fixed)
 		fprintf(stderr, "custos: recovered %zu interrupted operation%s\n",
 			fixed, fixed == 1 ? "" : "s");
+	*out = r;
+	return 0;
+}
+
+int repo_open_storage(struct repo **out, const char *path, struct custos_err *err)
+{
+	struct repo *r = repo_new(path, err);
+	char *pol = r ? fio_join(r->root, REPO_POLICY) : NULL;
+	int rc = -1;
+
+	if (!r)
+		return -1;
+	if (!pol)
+		err_nomem(err);
+	else if (take_lock(r, err) == 0 && policy_load(&r->policy, pol, err) == 0 &&
+		 open_locations(r, err) == 0)
+		rc = 0;
+	free(pol);
+	if (rc < 0) {
+		repo_close(r);
+		return -1;
+	}
 	*out = r;
 	return 0;
 }
@@ -389,7 +416,9 @@ int repo_init(const char *path, const char *policy_file,
 	for (size_t i = 0; i < r->nlocs; i++)
 		if (location_create(r->locs[i], err) < 0)
 			goto out;
-	rc = catalog_meta_set(r->cat, "created-by", "custos " CUSTOS_VERSION, err);
+	if (catalog_meta_set(r->cat, "created-by", "custos " CUSTOS_VERSION, err) < 0)
+		goto out;
+	rc = repo_log_publish(r, REPO_PUBLISH_FORCE | REPO_PUBLISH_NEW, err);      /* the first head, everywhere */
 out:
 	repo_close(r);
 	policy_free(check);

@@ -19,6 +19,13 @@ struct repo {
 	size_t unrecovered;         /* intents recover left for later */
 	int lockfd;                 /* -1 when opened read-only */
 	struct fmt_identifier *formats;  /* loaded on first use */
+	bool catalog_was_empty;     /* custos.db was 0 bytes when opened */
 };
+
+/* The repository at PATH without its catalog: the lock, the policy in
+ * force and the locations (custos rebuild makes the catalog). */
+int repo_open_storage(struct repo **out, const char *path, struct custos_err *err);
+/* Make the catalog's location rows say what the policy declares. */
+int repo_sync_locations(struct repo *r, struct custos_err *err);
 
 #endif

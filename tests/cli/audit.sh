@@ -116,7 +116,7 @@ check_grep '"path":"data/README.txt","from":"primary"' "$SCRATCH/out" "repaired 
 [ "$(sqlite3 :memory: "SELECT COUNT(*) FROM json_each(readfile('$SCRATCH/out'), '\$.findings') WHERE json_extract(value, '\$.repaired') = 0")" = 0 ] && ok || bad "unrepaired findings"
 check_rc 0 "clean after repair" -- "$CUSTOS" audit -r "$R" --all --json
 [ "$(jget '$.findings')" = "[]" ] && ok || bad "findings after repair: $(cat "$SCRATCH/out")"
-diff -r -x .custos-quarantine -x .custos-staging -x .custos-location "$P" "$S" >/dev/null && ok || bad "copies differ after repair"
+diff -r -x .custos-quarantine -x .custos-staging -x .custos-location -x .custos-log "$P" "$S" >/dev/null && ok || bad "copies differ after repair"
 [ -f "$S/.custos-quarantine/"*/ex/v1/data/README.txt ] && ok || bad "damaged README not kept in quarantine"
 grep -q more "$S/.custos-quarantine/"*/ex/v1/data/README.txt && ok || bad "quarantined README is not the damaged one"
 q "SELECT type || ' ' || (SELECT substr(outcome, 1, 3)) FROM events WHERE object = 'ex' AND location = 'secondary' ORDER BY id" | tail -4 >"$SCRATCH/chain"
@@ -149,7 +149,7 @@ check_finding "secondary gone bagit.txt tag-invalid -" "lost version: bagit.txt"
 grep -q primary "$SCRATCH/found" && bad "the intact primary has findings" || ok
 check_rc 1 "repair more" -- "$CUSTOS" audit -r "$R" --all --repair
 check_rc 0 "clean after more repair" -- "$CUSTOS" audit -r "$R" --all
-diff -r -x .custos-quarantine -x .custos-staging -x .custos-location "$P" "$S" >/dev/null && ok || bad "copies differ after the second repair"
+diff -r -x .custos-quarantine -x .custos-staging -x .custos-location -x .custos-log "$P" "$S" >/dev/null && ok || bad "copies differ after the second repair"
 check_consistent "$R" "after the second repair"
 
 # a repair killed after staging, and one killed after the swap: the next

@@ -54,6 +54,29 @@ for delay in 0.02 0.05 0.1 0.2 0.35; do
 	check_consistent "$R" "kill -9 after ${delay}s"
 done
 
+# the mirrored log: killed right after a segment is written and right after
+# a head is published, by an ingest and by an audit; recover finishes the
+# mirror and the catalog, the log and the heads agree (check_consistent)
+crash_at_log_points() {
+	local what=$1; shift
+	rm -f "$SCRATCH/points"
+	CUSTOS_CRASH_LOG=$SCRATCH/points "$@" >/dev/null 2>&1
+	local n=0 hit=0
+	local order
+	order=$(wc -l <"$SCRATCH/points")
+	awk '$2 == "log:" { print $1 }' "$SCRATCH/points" >"$SCRATCH/lognums"
+	[ -s "$SCRATCH/lognums" ] && ok || bad "$what: passes no log crash point ($order points)"
+	while read -r n; do
+		CUSTOS_CRASH_AT=$n "$@" >/dev/null 2>&1
+		[ $? -eq 137 ] && ok || bad "$what: not killed at crash point $n"
+		hit=$((hit + 1))
+		check_consistent "$R" "$what, killed at $(sed -n "${n}p" "$SCRATCH/points" | cut -d' ' -f2-)"
+	done <"$SCRATCH/lognums"
+	echo "$what: killed at $hit log write points, each recovered"
+}
+crash_at_log_points "ingest (log mirror)" "$CUSTOS" ingest -r "$R" "$EX"
+crash_at_log_points "audit (log mirror)" "$CUSTOS" audit -r "$R" --all
+
 sum_tree "$EX" >"$SCRATCH/after"
 cmp -s "$SCRATCH/before" "$SCRATCH/after" && ok || bad "the source changed"
 grep -q 'interrupted ingest rolled back by recover' <("$CUSTOS" log -r "$R") && ok ||

@@ -37,6 +37,31 @@ report_done() {
 	[ "$FAIL" -eq 0 ]
 }
 
+# check_log_mirrored REPO WHAT: every location's mirrored log (.custos-log/)
+# holds exactly the catalog's events (position and chain hash, each once)
+# and its newest head is at the catalog's last event.
+check_log_mirrored() {
+	local repo=$1 what=$2 db=$1/custos.db rc=0
+	sqlite3 -separator "$(printf '\t')" "$db" "SELECT id, hash FROM events ORDER BY id" >"$SCRATCH/log_want"
+	local n
+	n=$(wc -l <"$SCRATCH/log_want")
+	for loc in $(sqlite3 "$db" "SELECT location FROM locations"); do
+		cat "$loc"/.custos-log/events/*/events.tsv 2>/dev/null | cut -f1,2 |
+			sort -n -u -k1,1 >"$SCRATCH/log_have"
+		if ! cmp -s "$SCRATCH/log_want" "$SCRATCH/log_have"; then
+			bad "$what: the log in $(basename "$loc") holds $(wc -l <"$SCRATCH/log_have") events, the catalog $n"
+			rc=1
+		fi
+		local head
+		head=$(ls "$loc/.custos-log/heads" 2>/dev/null | sort | tail -1)
+		if [ "$((10#${head:-0}))" != "$n" ]; then
+			bad "$what: the newest head in $(basename "$loc") is at ${head:-none}, the catalog has $n events"
+			rc=1
+		fi
+	done
+	return $rc
+}
+
 # check_consistent REPO WHAT: after recover, every registered version is a
 # valid bag in every location, nothing else is there (no stray versions,
 # no stages), every object has its copies, and the event log verifies.
@@ -47,7 +72,7 @@ check_consistent() {
 	sqlite3 "$db" "SELECT o.ident || '/v' || v.number FROM versions v JOIN objects o ON o.id = v.object_id ORDER BY 1" >"$SCRATCH/want"
 	local ok_all=1
 	for loc in $(sqlite3 "$db" "SELECT location FROM locations"); do
-		(cd "$loc" && find . -mindepth 2 -maxdepth 2 -type d -not -path './.custos-staging/*' -not -path './.custos-quarantine/*' | sed 's|^\./||' | sort) >"$SCRATCH/have"
+		(cd "$loc" && find . -mindepth 2 -maxdepth 2 -type d -not -path './.custos-staging/*' -not -path './.custos-quarantine/*' -not -path './.custos-log/*' | sed 's|^\./||' | sort) >"$SCRATCH/have"
 		if ! cmp -s "$SCRATCH/want" "$SCRATCH/have"; then
 			bad "$what: $(basename "$loc") holds $(tr '\n' ' ' <"$SCRATCH/have") but the catalog says $(tr '\n' ' ' <"$SCRATCH/want")"
 			ok_all=0
@@ -63,6 +88,7 @@ check_consistent() {
 			fi
 		done <"$SCRATCH/want"
 	done
+	check_log_mirrored "$repo" "$what" || ok_all=0
 	local missing
 	missing=$(sqlite3 "$db" "SELECT COUNT(*) FROM versions v WHERE (SELECT COUNT(*) FROM copies c WHERE c.version_id = v.id AND c.status = 'ok') < (SELECT COUNT(*) FROM locations)")
 	[ "$missing" = 0 ] || { bad "$what: $missing versions lack copies"; ok_all=0; }

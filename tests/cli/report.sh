@@ -328,10 +328,12 @@ cp -a "$R" "$SCRATCH/deleted"
 sqlite3 "$SCRATCH/deleted/custos.db" "DROP TRIGGER events_no_delete; DELETE FROM events WHERE id = 4;"
 check_rc 1 "log verify catches the deletion" -- "$CUSTOS" log verify -r "$SCRATCH/deleted"
 check_rc 1 "consistency catches the deletion" -- "$CUSTOS" report consistency -r "$SCRATCH/deleted" "$S"
-# a truncated log (last events removed, chain still intact): consistency catches it
+# a truncated log (last events removed, chain still intact): the heads in the
+# locations catch it, and so does consistency
 cp -a "$R" "$SCRATCH/short"
 sqlite3 "$SCRATCH/short/custos.db" "DROP TRIGGER events_no_delete; DELETE FROM events WHERE id > 3;"
-check_rc 0 "a truncated chain still verifies" -- "$CUSTOS" log verify -r "$SCRATCH/short"
+check_rc 1 "a truncated chain is caught by the heads" -- "$CUSTOS" log verify -r "$SCRATCH/short"
+check_grep '^event log CUT' "$SCRATCH/out" "truncation named"
 check_rc 1 "consistency catches the truncation" -- "$CUSTOS" report consistency -r "$SCRATCH/short" "$S"
 
 # --since: the period holds nothing from the future

@@ -81,7 +81,7 @@ policy r1 fs custos-a
 check_rc 0 init -- "$CUSTOS" init "$R" --policy "$SCRATCH/r1.ini"
 check_rc 0 "ingest" -- "$CUSTOS" ingest -r "$R" --id letters "$EX"
 check_grep '^letters v1: 7 files, 1581 bytes, 2 verified copies' "$SCRATCH/out" ingest
-keys custos-a collections/r1/ >"$SCRATCH/keys"
+keys custos-a collections/r1/ | grep -v '^collections/r1/\.custos-log/' >"$SCRATCH/keys"
 check_grep '^collections/r1/letters/v1/data/correspondence/1921-03-19-reply.html$' "$SCRATCH/keys" "bucket mirrors the bag"
 check_grep '^collections/r1/letters/v1/\.custos-complete$' "$SCRATCH/keys" "completion marker"
 check_grep '^collections/r1/letters/v1/manifest-sha256.txt$' "$SCRATCH/keys" "tag files in the bucket"
@@ -131,10 +131,10 @@ policy r3 fs custos-b
 # multipart uploads left
 consistent() {
 	sqlite3 "$R3/custos.db" "SELECT o.ident || '/v' || v.number FROM versions v JOIN objects o ON o.id = v.object_id ORDER BY 1" >"$SCRATCH/want"
-	keys custos-b collections/r3/ >"$SCRATCH/k"
+	keys custos-b collections/r3/ | grep -v '^collections/r3/\.custos-log/' >"$SCRATCH/k"
 	sed -n 's|^collections/r3/\(.*\)/\.custos-complete$|\1|p' "$SCRATCH/k" | sort >"$SCRATCH/marked"
 	sed -n 's|^collections/r3/\([^/]*/v[0-9]*\)/.*|\1|p' "$SCRATCH/k" | sort -u >"$SCRATCH/dirs"
-	(cd "$R3/store/primary" && find . -mindepth 2 -maxdepth 2 -type d -not -path './.custos-staging/*' | sed 's|^\./||' | sort) >"$SCRATCH/fsdirs"
+	(cd "$R3/store/primary" && find . -mindepth 2 -maxdepth 2 -type d -not -path './.custos-staging/*' -not -path './.custos-log/*' | sed 's|^\./||' | sort) >"$SCRATCH/fsdirs"
 	cmp -s "$SCRATCH/want" "$SCRATCH/marked" && ok || bad "$1: complete in s3: $(tr '\n' ' ' <"$SCRATCH/marked"), catalog: $(tr '\n' ' ' <"$SCRATCH/want")"
 	cmp -s "$SCRATCH/want" "$SCRATCH/dirs" && ok || bad "$1: keys in s3 for $(tr '\n' ' ' <"$SCRATCH/dirs")"
 	cmp -s "$SCRATCH/want" "$SCRATCH/fsdirs" && ok || bad "$1: filesystem holds $(tr '\n' ' ' <"$SCRATCH/fsdirs")"

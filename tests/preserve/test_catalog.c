@@ -15,6 +15,8 @@
 
 #include "preserve/catalog/catalog_int.h"
 #include "preserve/catalog/catalog.h"
+#include "preserve/catalog/catalog_log_read.h"
+#include "preserve/catalog/catalog_rebuild.h"
 #include "tests/testutil.h"
 
 struct fixture {
@@ -337,6 +339,62 @@ static void catalog__reopen_keeps_the_chain(void **state)
 	verify(fx->c, 4, 0, NULL);
 }
 
+/* The records since N, imported into a new catalog, give the same chain. */
+struct copy_to {
+	struct catalog *dst;
+	int64_t seen;
+	struct custos_err err;
+};
+
+static int import_into(void *arg, int64_t id, const char *record, const char *hash)
+{
+	struct copy_to *ct = arg;
+
+	ct->seen++;
+	return catalog_event_import(ct->dst, id, record, hash, &ct->err);
+}
+
+static void catalog__import_keeps_the_chain(void **state)
+{
+	struct fixture *fx = *state;
+	char *db2 = tu_path(fx->tmp, "copy.db");
+	struct copy_to ct = { .dst = NULL };
+	struct catalog_log_head a, b;
+	struct custos_err err;
+
+	add_events(fx->c, 5);
+	assert_int_equal(catalog_open(&ct.dst, db2, true, &err), 0);
+	assert_int_equal(catalog_log_since(fx->c, 0, import_into, &ct, &err), 0);
+	assert_int_equal(ct.seen, 5);
+	verify(ct.dst, 5, 0, NULL);
+	assert_int_equal(catalog_log_head(fx->c, &a, &err), 0);
+	assert_int_equal(catalog_log_head(ct.dst, &b, &err), 0);
+	assert_string_equal(a.hash, b.hash);
+	/* records since 3: the last two */
+	ct.seen = 0;
+	catalog_close(ct.dst);
+	ct.dst = NULL;
+	free(db2);
+	db2 = tu_path(fx->tmp, "copy2.db");
+	assert_int_equal(catalog_open(&ct.dst, db2, true, &err), 0);
+	assert_int_equal(catalog_log_since(fx->c, 3, import_into, &ct, &err), -1);
+	assert_int_equal(ct.err.code, CUSTOS_EFORMAT);   /* event 4 cannot come first */
+	catalog_close(ct.dst);
+	free(db2);
+}
+
+/* A record that is not what its chain hash covers is refused. */
+static void catalog__import_refuses_a_wrong_hash(void **state)
+{
+	struct fixture *fx = *state;
+	struct custos_err err;
+
+	assert_int_equal(catalog_event_import(fx->c, 1, "{\"identifier\":\"x\"}",
+		"0000000000000000000000000000000000000000000000000000000000000001", &err), -1);
+	assert_int_equal(err.code, CUSTOS_EFORMAT);
+	verify(fx->c, 0, 0, NULL);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -355,6 +413,8 @@ int main(void)
 		T(catalog__policy_is_new_once),
 		T(catalog__locations_copies_intents),
 		T(catalog__reopen_keeps_the_chain),
+		T(catalog__import_keeps_the_chain),
+		T(catalog__import_refuses_a_wrong_hash),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

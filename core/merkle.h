@@ -1,13 +1,13 @@
 /*
- * audit/report/merkle.h - the RFC 9162 (Certificate Transparency 2.0) Merkle
+ * core/merkle.h - the RFC 9162 (Certificate Transparency 2.0) Merkle
  * tree over the event log: tree head, inclusion proofs (an event is in
  * the log) and consistency proofs (the log of size m is a prefix of the
  * log of size n: it only grew). SHA-256, leaf = SHA-256(0x00 || data),
  * node = SHA-256(0x01 || left || right). The tree is given as the array
  * of leaf hashes; MERKLE_MAX_PATH bounds every proof.
  */
-#ifndef CUSTOS_AUDIT_REPORT_MERKLE_H
-#define CUSTOS_AUDIT_REPORT_MERKLE_H
+#ifndef CUSTOS_CORE_MERKLE_H
+#define CUSTOS_CORE_MERKLE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -51,6 +51,20 @@ bool merkle_consistency_verify(size_t m, size_t n,
 			       const struct merkle_hash *root_m,
 			       const struct merkle_hash *root_n,
 			       const struct merkle_hash *path, size_t npath);
+
+/* The tree head of a log read once, in order, in O(log n) memory: the
+ * roots of the perfect subtrees its leaves fill so far. */
+struct merkle_stream {
+	struct merkle_hash sub[64];
+	unsigned height[64];
+	size_t depth;              /* subtrees held */
+	size_t size;               /* leaves pushed */
+};
+void merkle_stream_init(struct merkle_stream *s);
+/* Add the next leaf (its data, hashed here as a leaf). */
+int merkle_stream_push(struct merkle_stream *s, const void *data, size_t len);
+/* The root of the leaves pushed so far (RFC 9162 MTH, as merkle_root). */
+int merkle_stream_root(const struct merkle_stream *s, struct merkle_hash *out);
 
 /* Lower-case hex (65 bytes) of H; parse 64 hex digits (0, or -1). */
 void merkle_hex(char out[2 * MERKLE_HASH + 1], const struct merkle_hash *h);

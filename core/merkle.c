@@ -1,10 +1,10 @@
 /*
- * audit/report/merkle.c - RFC 9162 section 2.1 Merkle tree hash, inclusion and
+ * core/merkle.c - RFC 9162 section 2.1 Merkle tree hash, inclusion and
  * consistency proofs and their verification. Subtree hashes are computed
  * recursively from the leaf hashes (depth <= 64); proofs follow the
  * PATH / SUBPROOF definitions of 2.1.3.1 and 2.1.4.1 literally.
  */
-#include "audit/report/merkle.h"
+#include "core/merkle.h"
 
 #include <string.h>
 #include <openssl/evp.h>
@@ -65,6 +65,48 @@ int merkle_root(struct merkle_hash *out, const struct merkle_hash *leaves,
 	if (merkle_root(&l, leaves, k) < 0 || merkle_root(&r, leaves + k, n - k) < 0)
 		return -1;
 	return node(out, &l, &r);
+}
+
+void merkle_stream_init(struct merkle_stream *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+/* Two subtrees of one height make one of the next: RFC 9162's tree is
+ * the perfect subtrees of N's binary digits, largest first. */
+int merkle_stream_push(struct merkle_stream *s, const void *data, size_t len)
+{
+	struct merkle_hash leaf;
+
+	if (s->depth >= 64 || merkle_leaf(&leaf, data, len) < 0)
+		return -1;
+	s->sub[s->depth] = leaf;
+	s->height[s->depth++] = 0;
+	while (s->depth > 1 && s->height[s->depth - 1] == s->height[s->depth - 2]) {
+		struct merkle_hash up;
+
+		if (node(&up, &s->sub[s->depth - 2], &s->sub[s->depth - 1]) < 0)
+			return -1;
+		s->depth--;
+		s->sub[s->depth - 1] = up;
+		s->height[s->depth - 1]++;
+	}
+	s->size++;
+	return 0;
+}
+
+int merkle_stream_root(const struct merkle_stream *s, struct merkle_hash *out)
+{
+	struct merkle_hash r;
+
+	if (s->depth == 0)
+		return merkle_root(out, NULL, 0);
+	r = s->sub[s->depth - 1];
+	for (size_t i = s->depth - 1; i-- > 0;)
+		if (node(&r, &s->sub[i], &r) < 0)
+			return -1;
+	*out = r;
+	return 0;
 }
 
 static int push(struct merkle_hash *path, size_t *np, const struct merkle_hash *leaves,
