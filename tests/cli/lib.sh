@@ -4,7 +4,8 @@ set -u
 PASS=0
 FAIL=0
 CUSTOS=${CUSTOS:?set CUSTOS to the custos binary}
-SHARED=${SHARED:?set SHARED to the shared/ folder}
+# the test data kept in the repository (tests/corpora/README.md)
+CORPORA=${CORPORA:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../corpora" && pwd)}
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/custos-cli-XXXXXX")
 trap 'rm -rf "$SCRATCH"' EXIT
 

@@ -1,6 +1,6 @@
 /*
  * tests/formats/test_skeleton.c - accuracy on the skeleton corpus
- * (shared/corpora/formats, manifest.tsv) with DROID_SignatureFile_V122:
+ * (tests/corpora/formats, manifest.tsv) with DROID_SignatureFile_V122:
  * binary skeletons must be >= 99.5% exact or among the acceptable PUIDs,
  * UNKNOWN rows must stay unidentified. Container skeletons are counted
  * and printed (their target applies once the container engine is in).
@@ -19,8 +19,8 @@
 
 #include "formats/identifier.h"
 
-#define CORPUS CUSTOS_SHARED_DIR "/corpora/formats/"
-#define PRONOM CUSTOS_SHARED_DIR "/corpora/pronom/"
+#define CORPUS CUSTOS_CORPORA "/formats/"
+#define PRONOM CUSTOS_CORPORA "/pronom/"
 
 struct tally {
 	unsigned total, exact, acceptable, several, wrong;
