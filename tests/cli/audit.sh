@@ -94,6 +94,8 @@ check_grep 'data/README.txt: changed; expected a1990bea[0-9a-f]*; actual 99a2de3
 if command -v flock >/dev/null; then
 	flock "$R/lock" timeout 60 "$CUSTOS" audit -r "$R" --id ex >"$SCRATCH/locked" 2>&1
 	[ $? = 1 ] && ok || bad "audit under a held lock: $(cat "$SCRATCH/locked")"
+else
+	missing "flock is not installed (util-linux): an audit under a held lock was not tried"
 fi
 
 # --notify: once per run, the JSON summary on stdin, only with findings

@@ -3,7 +3,7 @@
 # sample bags (serialized tars): good ones pass, each bad one fails for the
 # reason its README documents.
 . "$(dirname "$0")/lib.sh"
-BTR=$SHARED/corpora/bagit-profiles/btr
+BTR=$CORPORA/bagit-profiles/btr
 PROFILE=$BTR/btr-bagit-profile.json
 S=$BTR/sample_bags
 
@@ -36,7 +36,7 @@ done
 check_rc 0 bad_tags-no-profile -- "$CUSTOS" validate "$S/btr_bad_missing_required_tags.tar"
 
 # the profile refuses what it does not accept
-check_rc 1 version -- "$CUSTOS" validate --profile "$PROFILE" "$SHARED/corpora/bagit-conformance/v0.96/valid/basic-bag"
+check_rc 1 version -- "$CUSTOS" validate --profile "$PROFILE" "$CORPORA/bagit-conformance/v0.96/valid/basic-bag"
 check_grep 'profile-violation' "$SCRATCH/out" "0.96 not accepted"
 check_rc 2 bad-profile-file -- "$CUSTOS" validate --profile "$SCRATCH/none.json" "$S/btr_good_sha256.tar"
 report_done

@@ -3,7 +3,7 @@
 # BagIt conformance suite: valid -> 0, invalid and linux-only -> 1 with an
 # error, warning -> 0 with a warning printed. --json is checked on each.
 . "$(dirname "$0")/lib.sh"
-SUITE=$SHARED/corpora/bagit-conformance
+SUITE=$CORPORA/bagit-conformance
 [ -d "$SUITE" ] || { echo "no conformance suite at $SUITE"; exit 1; }
 
 n=0

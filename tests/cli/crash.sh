@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 R=$SCRATCH/repo
 EX=$(cd "$(dirname "$0")/../resources/example-collection" && pwd)
-BAG=$SHARED/corpora/bagit-conformance/v0.97/valid/bag-in-a-bag
+BAG=$CORPORA/bagit-conformance/v0.97/valid/bag-in-a-bag
 sum_tree() { (cd "$1" && find . -type f -exec sha256sum {} + | sort); }
 check_rc 0 init -- "$CUSTOS" init "$R"
 sum_tree "$EX" >"$SCRATCH/before"

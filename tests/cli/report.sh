@@ -90,6 +90,8 @@ want "format file total" "$(jq '[.formats.by_puid[].files] | add' "$D/report.jso
 # PREMIS 3: well-formed, every event, LoC URIs
 if command -v xmllint >/dev/null; then
 	xmllint --noout "$D/events.xml" && ok || bad "events.xml is not well-formed"
+else
+	missing "xmllint is not installed (libxml2-utils): events.xml was not checked for well-formedness"
 fi
 want "PREMIS events" "$(grep -c '<premis:event>' "$D/events.xml")" "$EVENTS"
 want "PREMIS file objects" "$(grep -c 'xsi:type="premis:file"' "$D/events.xml")" 5
@@ -103,7 +105,7 @@ check_grep '<svg' "$D/index.html" "inline SVG"
 check_grep '@media print' "$D/index.html" "print CSS"
 check_grep "$ROOT" "$D/index.html" "HTML states the tree root"
 
-# in a browser (Debian's chromium, when installed): no console message, a
+# in a browser (Debian's chromium): no console message, a
 # screenshot kept beside the binary (or in $CUSTOS_ARTIFACTS); a page with
 # a console error shows the check can fail
 if command -v chromium >/dev/null; then
@@ -118,7 +120,7 @@ if command -v chromium >/dev/null; then
 	shoot "$SCRATCH/neg.html" "$SCRATCH/neg.png" "$SCRATCH/neg.err"
 	check_grep 'CONSOLE' "$SCRATCH/neg.err" "the console check sees a console error"
 else
-	echo "SKIP: chromium is not installed; index.html was not opened in a browser" >&2
+	missing "chromium is not installed: index.html was not opened in a browser"
 fi
 
 # NDSA with the default policy: both copies in the repository's directory

@@ -1,6 +1,6 @@
 /*
  * tests/formats/test_container_corpus.c - container identification over
- * the skeleton corpus (shared/corpora/formats, container rows of
+ * the skeleton corpus (tests/corpora/formats, container rows of
  * manifest.tsv) with container-signature-20260119.xml: the trigger comes
  * from the magic bytes (ZIP PK\3\4 -> x-fmt/263, OLE2 D0CF11E0 -> fmt/111)
  * and the expected PUID (or an acceptable one) must be among the matches.
@@ -18,9 +18,9 @@
 
 #include "formats/container.h"
 
-#define CORPUS CUSTOS_SHARED_DIR "/corpora/formats"
-#define SIGFILE CUSTOS_SHARED_DIR \
-	"/corpora/pronom/container-signature-20260119.xml"
+#define CORPUS CUSTOS_CORPORA "/formats"
+#define SIGFILE CUSTOS_CORPORA \
+	"/pronom/container-signature-20260119.xml"
 
 static const char *trigger_of(const char *path)
 {

@@ -1,6 +1,6 @@
 /*
  * tests/preserve/test_profile.c - BagIt profile loading (real profiles of
- * the shared corpus, malformed files) and every profile rule, each with a
+ * tests/corpora, malformed files) and every profile rule, each with a
  * bag that passes and one that breaks it, built as struct bag_facts.
  */
 #include <stdarg.h>
@@ -17,8 +17,8 @@
 
 #include "preserve/bagit/profile.h"
 
-#define BTR_DIR CUSTOS_SHARED_DIR "/corpora/bagit-profiles/btr"
-#define SPEC_DIR CUSTOS_SHARED_DIR "/corpora/bagit-profiles/spec-examples"
+#define BTR_DIR CUSTOS_CORPORA "/bagit-profiles/btr"
+#define SPEC_DIR CUSTOS_CORPORA "/bagit-profiles/spec-examples"
 #define RES_DIR CUSTOS_TEST_RESOURCES "/profiles"
 #define MAXN 32
 
