@@ -54,17 +54,17 @@ static int row(void *arg, const struct catalog_event_row *e)
 static int verify(struct repo *r)
 {
 	struct custos_err err;
-	int64_t count, bad;
-	char why[256];
+	struct catalog_log_check chk;
 
 	err_clear(&err);
-	if (catalog_log_verify(repo_catalog(r), &count, &bad, why, sizeof(why), &err) < 0)
+	if (catalog_log_check(repo_catalog(r), &chk, &err) < 0)
 		return cli_fail(&err);
-	if (bad) {
-		printf("event log BROKEN at event %" PRId64 ": %s\n", bad, why);
+	if (chk.bad) {
+		printf("event log BROKEN at event %" PRId64 ": %s\n", chk.bad, chk.why);
 		return CLI_EXIT_FINDINGS;
 	}
-	printf("event log intact: %" PRId64 " events, hash chain verified\n", count);
+	printf("event log intact: %" PRId64 " events, hash chain and every column"
+	       " verified\n", chk.events);
 	return CLI_EXIT_OK;
 }
 

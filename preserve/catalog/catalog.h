@@ -118,10 +118,19 @@ void catalog_new_uuid(char out[37]);
 int catalog_event_add(struct catalog *c, const struct catalog_event *e,
 		      char *uuid, struct custos_err *err);
 
-/* Recompute the hash chain. *count = events checked; *bad = id of the
- * first broken event (0 if none) with a reason in WHY (WHYSIZE bytes). */
-int catalog_log_verify(struct catalog *c, int64_t *count, int64_t *bad,
-		       char *why, size_t whysize, struct custos_err *err);
+/* What checking the event log found. */
+struct catalog_log_check {
+	int64_t events;           /* events checked */
+	int64_t bad;              /* id of the first broken event; 0 if none */
+	char why[256];            /* why it is broken; "" if intact */
+	int64_t last_id;          /* id of the last intact event; 0 if none */
+	char head[65];            /* its chain hash (64 zeros if none) */
+};
+/* Check the log: ids without gaps from 1, every record hashed into the
+ * chain, and every column of every row equal to what its record says
+ * (the columns are what queries count; the chain covers the record). */
+int catalog_log_check(struct catalog *c, struct catalog_log_check *out,
+		      struct custos_err *err);
 
 /* Ingest intents: what recover must finish or roll back. */
 int catalog_intent_add(struct catalog *c, const char *txid, const char *object,

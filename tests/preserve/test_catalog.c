@@ -67,15 +67,14 @@ static void verify(struct catalog *c, int64_t want_count, int64_t want_bad,
 		   const char *why_part)
 {
 	struct custos_err err;
-	int64_t count, bad;
-	char why[256];
+	struct catalog_log_check chk;
 
-	assert_int_equal(catalog_log_verify(c, &count, &bad, why, sizeof(why), &err), 0);
-	assert_int_equal(bad, want_bad);
+	assert_int_equal(catalog_log_check(c, &chk, &err), 0);
+	assert_int_equal(chk.bad, want_bad);
 	if (!want_bad)
-		assert_int_equal(count, want_count);
+		assert_int_equal(chk.events, want_count);
 	if (why_part)
-		assert_non_null(strstr(why, why_part));
+		assert_non_null(strstr(chk.why, why_part));
 }
 
 /* Tamper the way an attacker with the database would: another connection,
