@@ -71,7 +71,7 @@ static int do_write(struct cli_ctx *ctx, const struct report_args *a)
 	json_t *rep;
 	int rc;
 
-	if ((rc = cli_open(ctx)))
+	if ((rc = cli_open_under_policy(ctx)))
 		return rc;
 	err_clear(&err);
 	if (report_write(ctx->repo, &o, &rep, &err) < 0)

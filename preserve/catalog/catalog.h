@@ -40,10 +40,17 @@ int catalog_meta_set(struct catalog *c, const char *key, const char *value,
 int catalog_meta_get(struct catalog *c, const char *key, char **out,
 		     struct custos_err *err);
 
-/* Record the policy in force; *is_new when its digest was not seen. */
-int catalog_policy_record(struct catalog *c, const char *sha256,
-			  const char *name, const char *version,
-			  const char *text, bool *is_new, struct custos_err *err);
+/* Put the policy SHA256 on record as the one in force: its text kept,
+ * and a policy assignment event unless it is the last one assigned
+ * (*ASSIGNED then false). Going back to an earlier policy is assigned
+ * anew. Inside a write transaction. */
+int catalog_policy_assign(struct catalog *c, const char *sha256, const char *name,
+			  const char *version, const char *text, bool *assigned,
+			  struct custos_err *err);
+/* The digest of the last policy assigned (SHA256, 65 bytes); *FOUND false
+ * if none was. */
+int catalog_policy_assigned(struct catalog *c, char sha256[65], bool *found,
+			    struct custos_err *err);
 
 struct catalog_location {
 	const char *name, *type, *where, *region, *threat, *media;

@@ -1,0 +1,43 @@
+#!/bin/bash
+# tests/cli/evidence.sh - evidence nobody must trust (issue 12): the policy
+# in force is always on record (a change is recorded before an audit acts,
+# refused by the commands that cannot write, A -> B -> A is two
+# assignments).
+. "$(dirname "$0")/lib.sh"
+R=$SCRATCH/repo
+mkdir -p "$SCRATCH/a" && printf 'one\n' >"$SCRATCH/a/one.txt" && printf 'two\n' >"$SCRATCH/a/two.txt"
+check_rc 0 init -- "$CUSTOS" init "$R"
+check_rc 0 ingest -- "$CUSTOS" ingest -r "$R" --id alpha "$SCRATCH/a"
+assignments() { sqlite3 "$R/custos.db" "SELECT COUNT(*) FROM events WHERE type = 'poa'"; }
+want() { if [ "$2" = "$3" ]; then ok; else bad "$1: got '$2', want '$3'"; fi; }
+want "one assignment after init" "$(assignments)" 1
+
+# the policy in force: A -> B, read-only commands refuse, audit records it
+cp "$R/policy.ini" "$SCRATCH/policy-a.ini"
+sed -i 's/^interval *=.*/interval = 30d/' "$R/policy.ini"
+grep -q '^interval = 30d' "$R/policy.ini" || printf '\n[audit]\ninterval = 30d\n' >>"$R/policy.ini"
+B=$(sha256sum "$R/policy.ini" | cut -c1-12)
+for cmd in ls "show alpha" "report --out $SCRATCH/refused"; do
+	check_rc 2 "$cmd refuses an unrecorded policy" -- "$CUSTOS" $cmd -r "$R"
+	check_grep "policy in force (policy.ini, sha256 $B...) is not the one on record" \
+		"$SCRATCH/err" "$cmd names the change"
+done
+[ -e "$SCRATCH/refused" ] && bad "the refused report wrote a folder" || ok
+want "nothing recorded by the refusals" "$(assignments)" 1
+BEFORE=$(sqlite3 "$R/custos.db" "SELECT MAX(id) FROM events")
+check_rc 0 "audit under B" -- "$CUSTOS" audit -r "$R" --all
+want "audit recorded B" "$(assignments)" 2
+want "B recorded before the audit acts" "$(sqlite3 "$R/custos.db" "SELECT type FROM events WHERE id = $BEFORE + 1")" poa
+check_rc 0 "ls under recorded B" -- "$CUSTOS" ls -r "$R"
+# B -> A: going back is an assignment of its own
+cp "$SCRATCH/policy-a.ini" "$R/policy.ini"
+check_rc 2 "ls refuses A again" -- "$CUSTOS" ls -r "$R"
+check_rc 0 "audit under A again" -- "$CUSTOS" audit -r "$R" --all
+want "A -> B -> A is three assignments" "$(assignments)" 3
+check_rc 0 "report" -- "$CUSTOS" report -r "$R" --out "$SCRATCH/rep"
+want "history lists each assignment" "$(jq '.policy.history | length' "$SCRATCH/rep/report.json")" 3
+want "history back to A" "$(jq -r '.policy.history[2].sha256' "$SCRATCH/rep/report.json")" \
+	"$(sha256sum "$R/policy.ini" | cut -d' ' -f1)"
+want "in force since the last assignment" "$(jq -r '.policy.in_force.in_force_since == .policy.history[2].in_force_from' "$SCRATCH/rep/report.json")" true
+
+report_done
