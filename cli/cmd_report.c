@@ -114,17 +114,22 @@ int cli_report_verify(const char *dir, const char *pubkey, const char *tsa_ca)
 	size_t problems;
 
 	err_clear(&err);
+	size_t wrong = 0;
+
 	if (report_verify(dir, pubkey, stdout, &problems, &err) < 0 ||
+	    report_verify_proof(dir, stdout, &wrong, &err) < 0 ||
 	    (tsa_ca && report_verify_timestamp(dir, tsa_ca, stdout, &problems, &err) < 0))
 		return cli_fail(&err);
 	if (!tsa_ca && report_has_token(dir))
 		printf("note: %s is present but was not checked (give --tsa-ca)\n", REPORT_TOKEN);
+	problems += wrong;
 	if (problems) {
 		printf("report '%s' FAILED verification: %zu problem%s\n", dir, problems,
 		       problems == 1 ? "" : "s");
 		return CLI_EXIT_FINDINGS;
 	}
-	printf("report '%s' verified: signature and every file's digest match\n", dir);
+	printf("report '%s' verified: signature and every file's digest match, and its"
+	       " figures follow from its events\n", dir);
 	return CLI_EXIT_OK;
 }
 
