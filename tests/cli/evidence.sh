@@ -53,6 +53,10 @@ want "events.jsonl holds every event" "$(wc -l <"$SCRATCH/signed/events.jsonl")"
 	"$(sqlite3 "$R/custos.db" "SELECT COUNT(*) FROM events")"
 check_rc 0 "honest report verifies" -- "$CUSTOS" report verify "$SCRATCH/signed" --pubkey "$SCRATCH/k.pub"
 check_grep "figures follow from its events" "$SCRATCH/out" "verify says the figures follow"
+# the auditor's own script (python3 and openssl only) agrees
+PYV=$(dirname "$0")/../../audit/report/verify_report.py
+check_rc 0 "verify_report.py on the honest report" -- python3 "$PYV" "$SCRATCH/signed" "$SCRATCH/k.pub"
+check_grep "verified; 1 findings" "$SCRATCH/out" "the script recomputes the findings"
 resign() { # the operator's own key: a fresh manifest and signature
 	(cd "$1" && rm -f MANIFEST-sha256.txt MANIFEST-sha256.txt.sig &&
 	 sha256sum $(ls | sort) >MANIFEST-sha256.txt &&
@@ -72,6 +76,10 @@ tampered() { # tampered NAME FIGURE JQ-EDIT | FILE SED-EDIT
 		-inkey "$SCRATCH/k.pub" -rawin -in "$d/MANIFEST-sha256.txt" -sigfile "$d/MANIFEST-sha256.txt.sig"
 	check_rc 1 "$1: report verify catches it" -- "$CUSTOS" report verify "$d" --pubkey "$SCRATCH/k.pub"
 	check_grep "figure '$figure' does not follow" "$SCRATCH/out" "$1: names $figure"
+	case $figure in events|policy.history) ;; *)
+		check_rc 1 "$1: verify_report.py catches it" -- python3 "$PYV" "$d" "$SCRATCH/k.pub"
+		check_grep "figure '$figure' does not follow" "$SCRATCH/out" "$1: the script names $figure"
+	esac
 }
 tampered no-findings findings jq '.findings = []'
 tampered fewer-events log.events jq '.log.events -= 1'
