@@ -246,6 +246,17 @@ int cli_open(struct cli_ctx *ctx)
 			     (ctx->cmd->flags & CMD_REPO_WRITE) != 0);
 }
 
+int cli_open_under_policy(struct cli_ctx *ctx)
+{
+	struct custos_err err;
+	int rc = cli_open(ctx);
+
+	err_clear(&err);
+	if (!rc && repo_policy_on_record(ctx->repo, false, &err) < 0)
+		return cli_fail(&err);
+	return rc;
+}
+
 int cli_reopen_write(struct cli_ctx *ctx)
 {
 	repo_close(ctx->repo);

@@ -58,6 +58,10 @@ int cli_parse(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts,
 /* Open CTX's repository as its command's flags say (read, or write with
  * the lock); print the error and return the exit code on failure. */
 int cli_open(struct cli_ctx *ctx);
+/* cli_open for a command that reads under the policy (ls, show,
+ * report) but cannot write: it refuses, naming the change, when the
+ * policy in force is not the one on record. */
+int cli_open_under_policy(struct cli_ctx *ctx);
 /* Reopen it for writing (a read-only command that must repair). */
 int cli_reopen_write(struct cli_ctx *ctx);
 

@@ -86,7 +86,7 @@ static int against_heads(struct repo *r, int64_t count, bool json)
 	} else if (bad) {
 		printf("%s: %s\n", verdict_words[chk.verdict], cli_text(chk.why));
 	} else {
-		printf("event log intact: %" PRId64 " events, hash chain verified; %s\n",
+		printf("event log intact: %" PRId64 " events, hash chain and every column verified; %s\n",
 		       count, cli_text(chk.why));
 	}
 	return bad ? CLI_EXIT_FINDINGS : CLI_EXIT_OK;
@@ -95,22 +95,21 @@ static int against_heads(struct repo *r, int64_t count, bool json)
 static int verify(struct repo *r, bool json)
 {
 	struct custos_err err;
-	int64_t count, bad;
-	char why[256];
+	struct catalog_log_check chk;
 
 	err_clear(&err);
-	if (catalog_log_verify(repo_catalog(r), &count, &bad, why, sizeof(why), &err) < 0)
+	if (catalog_log_check(repo_catalog(r), &chk, &err) < 0)
 		return cli_fail(&err);
-	if (!bad)
-		return against_heads(r, count, json);
+	if (!chk.bad)
+		return against_heads(r, chk.events, json);
 	if (json) {
 		json_t *o = json_pack("{s:b, s:I, s:I, s:o}", "intact", 0,
-				      "events", (json_int_t)count, "broken_at", (json_int_t)bad,
-				      "why", cli_json_string(why));
+				      "events", (json_int_t)chk.events, "broken_at",
+				      (json_int_t)chk.bad, "why", cli_json_string(chk.why));
 
 		cli_print_json(o);
 	} else {
-		printf("event log BROKEN at event %" PRId64 ": %s\n", bad, cli_text(why));
+		printf("event log BROKEN at event %" PRId64 ": %s\n", chk.bad, cli_text(chk.why));
 	}
 	return CLI_EXIT_FINDINGS;
 }

@@ -88,7 +88,7 @@ int cmd_ls(struct cli_ctx *ctx, int argc, char **argv)
 		return rc;
 	if (optind != argc)
 		return cli_usage_error(cmd_ls_usage, "ls takes no arguments");
-	if ((rc = cli_open(ctx)))
+	if ((rc = cli_open_under_policy(ctx)))
 		return rc;
 	st.required = repo_policy(ctx->repo)->copies_required;
 	st.arr = ctx->json ? json_array() : NULL;

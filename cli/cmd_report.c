@@ -53,7 +53,7 @@ static int do_write(struct cli_ctx *ctx, const struct report_args *a)
 	json_t *rep;
 	int rc;
 
-	if ((rc = cli_open(ctx)))
+	if ((rc = cli_open_under_policy(ctx)))
 		return rc;
 	err_clear(&err);
 	if (report_write(ctx->repo, &o, &rep, &err) < 0)
@@ -108,14 +108,17 @@ int cli_report_check(FILE *to, const char *dir, const char *pubkey, const char *
 		     size_t *problems)
 {
 	struct custos_err err;
+	size_t wrong = 0;
 
 	err_clear(&err);
 	if (report_verify(dir, pubkey, to, problems, &err) < 0 ||
+	    report_verify_proof(dir, to, &wrong, &err) < 0 ||
 	    (tsa_ca && report_verify_timestamp(dir, tsa_ca, to, problems, &err) < 0))
 		return cli_fail(&err);
 	if (!tsa_ca && report_has_token(dir))
 		fprintf(to, "note: %s is present but was not checked (give --tsa-ca)\n",
 			REPORT_TOKEN);
+	*problems += wrong;
 	return 0;
 }
 
@@ -143,7 +146,8 @@ int cli_report_verify(struct cli_ctx *ctx, const char *dir, const char *pubkey,
 		fprintf(to, "report '%s' FAILED verification: %zu problem%s\n", cli_text(dir),
 			problems, problems == 1 ? "" : "s");
 	else if (rc == 0)
-		fprintf(to, "report '%s' verified: signature and every file's digest match\n",
+		fprintf(to, "report '%s' verified: signature and every file's digest match, "
+			"and its figures follow from its events\n",
 			cli_text(dir));
 	lines = cli_capture_lines(&cap);
 	if (rc == 0 && ctx->json)

@@ -176,7 +176,7 @@ int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 		return rc;
 	if (optind != argc - 1)
 		return cli_usage_error(cmd_show_usage, "show takes exactly one ID");
-	if ((rc = cli_open(ctx)))
+	if ((rc = cli_open_under_policy(ctx)))
 		return rc;
 	err_clear(&err);
 	rc = catalog_object_find(repo_catalog(ctx->repo), argv[optind], &oid, &latest, &err);

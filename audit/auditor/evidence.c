@@ -135,6 +135,9 @@ static int transact(struct audit_copy *c, const struct catalog_event *e,
 
 int audit_run_record_start(struct audit_ctx *a, struct custos_err *err)
 {
+	/* the policy the audit acts under is on record before it acts */
+	if (repo_policy_on_record(a->r, true, err) < 0)
+		return -1;
 	if (catalog_begin(repo_catalog(a->r), err) < 0)
 		return -1;
 	if (catalog_audit_run_add(repo_catalog(a->r), a->started, &a->res->run, err) < 0 ||

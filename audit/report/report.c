@@ -81,6 +81,7 @@ int report_write(struct repo *r, const struct report_options *o, json_t **out,
 	}
 	rc = write_json(o->out, rep, err) < 0 || report_write_csv(o->out, rep, err) < 0 ||
 	     report_write_premis(o->out, r, rep, err) < 0 ||
+	     report_write_events(o->out, r, err) < 0 ||
 	     report_write_html(o->out, rep, err) < 0 ||
 	     (o->timestamp_request && report_write_tsq(o->out, rep, err) < 0) ||
 	     report_write_manifest(o->out, err) < 0 ? -1 : 0;

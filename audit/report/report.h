@@ -46,6 +46,13 @@ int report_write(struct repo *r, const struct report_options *o, json_t **out,
 int report_verify(const char *dir, const char *pubkey, FILE *to,
 		  size_t *problems, struct custos_err *err);
 
+/* Recompute from DIR/events.jsonl the hash chain head, the Merkle tree
+ * head and the figures resting on events (event count, findings,
+ * repairs, findings per day, policy history); print each figure of
+ * report.json that does not follow to TO and count it in *problems. */
+int report_verify_proof(const char *dir, FILE *to, size_t *problems,
+			struct custos_err *err);
+
 /* Check the RFC 3161 reply DIR/log-head.tsr against the request
  * log-head.tsq (imprint = SHA-256 of log-head.txt, nonce) and the TSA
  * certificate chain in CA (PEM). A bad token is printed and counted. */

@@ -78,9 +78,10 @@ static json_t *policy_in_force(const struct policy *p)
 
 static int add_history_row(void *arg, const struct catalog_policy_record *p)
 {
-	return json_array_append_new(arg, json_pack("{s:s, s:o, s:o, s:s}",
+	return json_array_append_new(arg, json_pack("{s:s, s:o, s:o, s:s, s:s}",
 		"sha256", p->sha256, "name", rjson_str(p->name), "version",
-		rjson_str(p->version), "first_in_force", p->first_in_force)) != 0;
+		rjson_str(p->version), "in_force_from", p->assigned,
+		"event", p->event)) != 0;
 }
 
 static int add_policy(struct repo *r, json_t *rep, const char *now,
@@ -103,8 +104,8 @@ static int add_policy(struct repo *r, json_t *rep, const char *now,
 		return -1;
 	}
 	json_object_set_new(pol, "in_force_since", rjson_str(recorded ? since : NULL));
-	/* policy.ini is recorded on the next writing command: until then the
-	 * file in force is not yet in the catalog's history */
+	/* the report refuses a policy not on record (repo_policy_on_record);
+	 * kept for readers of earlier reports */
 	json_object_set_new(pol, "recorded_in_catalog", json_boolean(recorded));
 	if (repo_policy(r)->review_seconds && recorded) {
 		time_minus(due, now, repo_policy(r)->review_seconds);

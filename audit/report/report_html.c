@@ -296,7 +296,7 @@ static void holdings(struct strbuf *b, json_t *rep)
 					  "media", "copies", "copies_ok", "files", "bytes" };
 	static const char *const uk[] = { "object", "version", "copies_ok" };
 	static const char *const uh[] = { "object", "version", "verified copies" };
-	static const char *const hk[] = { "sha256", "name", "version", "first_in_force" };
+	static const char *const hk[] = { "sha256", "name", "version", "in_force_from" };
 	static const char *const fk[] = { "puid", "name", "files", "bytes", "at_risk",
 					  "preferred" };
 

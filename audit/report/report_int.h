@@ -40,6 +40,8 @@ int report_write_csv(const char *dir, json_t *rep, struct custos_err *err);
 int report_write_premis(const char *dir, struct repo *r, json_t *rep,
 			struct custos_err *err);
 int report_write_manifest(const char *dir, struct custos_err *err);
+/* events.jsonl: every event's stored record, one a line (report_proof.c). */
+int report_write_events(const char *dir, struct repo *r, struct custos_err *err);
 int report_write_tsq(const char *dir, json_t *rep, struct custos_err *err);
 
 #endif

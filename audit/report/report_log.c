@@ -62,12 +62,12 @@ int report_log_leaves(struct repo *r, struct merkle_hash **out, size_t *n,
 int report_log_section(struct repo *r, json_t *rep, struct custos_err *err)
 {
 	struct merkle_hash *leaves = NULL, root;
-	char hex[2 * MERKLE_HASH + 1], why[256] = "";
-	int64_t count, bad;
+	char hex[2 * MERKLE_HASH + 1];
+	struct catalog_log_check chk;
 	struct catalog_log_head head;
 	size_t n = 0;
 
-	if (catalog_log_verify(repo_catalog(r), &count, &bad, why, sizeof(why), err) < 0 ||
+	if (catalog_log_check(repo_catalog(r), &chk, err) < 0 ||
 	    catalog_log_head(repo_catalog(r), &head, err) < 0 ||
 	    report_log_leaves(r, &leaves, &n, err) < 0)
 		return -1;
@@ -78,7 +78,8 @@ int report_log_section(struct repo *r, json_t *rep, struct custos_err *err)
 				"head_hash", rjson_str(head.hash[0] ? head.hash : NULL),
 				"head_event", rjson_str(head.uuid[0] ? head.uuid : NULL));
 	json_object_set_new(log, "hash_chain", json_pack("{s:b, s:I, s:s?, s:s}",
-		"intact", bad == 0, "broken_at_row", (json_int_t)bad, "reason", bad ? why : NULL,
+		"intact", chk.bad == 0, "broken_at_row", (json_int_t)chk.bad,
+		"reason", chk.bad ? chk.why : NULL,
 		"rule", "h_i = SHA-256(0x02 || h_i-1 || SHA-256(record_i)), h_0 = 64 zeros"));
 	json_object_set_new(log, "merkle", json_pack("{s:I, s:s, s:s, s:s}",
 		"tree_size", (json_int_t)n, "root", hex, "hash", "sha256",

@@ -40,10 +40,17 @@ int catalog_meta_set(struct catalog *c, const char *key, const char *value,
 int catalog_meta_get(struct catalog *c, const char *key, char **out,
 		     struct custos_err *err);
 
-/* Record the policy in force; *is_new when its digest was not seen. */
-int catalog_policy_record(struct catalog *c, const char *sha256,
-			  const char *name, const char *version,
-			  const char *text, bool *is_new, struct custos_err *err);
+/* Put the policy SHA256 on record as the one in force: its text kept,
+ * and a policy assignment event unless it is the last one assigned
+ * (*ASSIGNED then false). Going back to an earlier policy is assigned
+ * anew. Inside a write transaction. */
+int catalog_policy_assign(struct catalog *c, const char *sha256, const char *name,
+			  const char *version, const char *text, bool *assigned,
+			  struct custos_err *err);
+/* The digest of the last policy assigned (SHA256, 65 bytes); *FOUND false
+ * if none was. */
+int catalog_policy_assigned(struct catalog *c, char sha256[65], bool *found,
+			    struct custos_err *err);
 
 struct catalog_location {
 	const char *name, *type, *where, *region, *threat, *media;
@@ -122,10 +129,19 @@ void catalog_new_uuid(char out[37]);
 int catalog_event_add(struct catalog *c, const struct catalog_event *e,
 		      char *uuid, struct custos_err *err);
 
-/* Recompute the hash chain. *count = events checked; *bad = id of the
- * first broken event (0 if none) with a reason in WHY (WHYSIZE bytes). */
-int catalog_log_verify(struct catalog *c, int64_t *count, int64_t *bad,
-		       char *why, size_t whysize, struct custos_err *err);
+/* What checking the event log found. */
+struct catalog_log_check {
+	int64_t events;           /* events checked */
+	int64_t bad;              /* id of the first broken event; 0 if none */
+	char why[256];            /* why it is broken; "" if intact */
+	int64_t last_id;          /* id of the last intact event; 0 if none */
+	char head[65];            /* its chain hash (64 zeros if none) */
+};
+/* Check the log: ids without gaps from 1, every record hashed into the
+ * chain, and every column of every row equal to what its record says
+ * (the columns are what queries count; the chain covers the record). */
+int catalog_log_check(struct catalog *c, struct catalog_log_check *out,
+		      struct custos_err *err);
 
 /* Ingest intents: what recover must finish or roll back. */
 int catalog_intent_add(struct catalog *c, const char *txid, const char *object,

@@ -226,41 +226,70 @@ int catalog_event_import(struct catalog *c, int64_t id, const char *record,
 	return rc;
 }
 
-/* The columns an event row is indexed by must say what its record says. */
+/* The record's field KEY as text ("" when absent); for type and outcome
+ * the code after the vocabulary URI, as the columns hold it. */
+static const char *record_text(json_t *o, const char *key, bool code)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+	const char *slash;
+
+	if (!v)
+		return "";
+	if (code && (slash = strrchr(v, '/')))
+		return slash + 1;
+	return v;
+}
+
+static bool same(const char *column, const char *fromrec)
+{
+	return !strcmp(column ? column : "", fromrec);
+}
+
+/* Every column of an event row must say what its record says: the
+ * record is what the chain covers, the columns are what queries count. */
 static const char *columns_disagree(struct catalog *c, struct catalog_db_stmt *st,
 				    const char *record)
 {
-	json_t *o = json_loads(record, 0, NULL);
+	static const struct { int col; const char *key; bool code; const char *why; }
+	text_cols[] = {
+		{ 1, "identifier", false, "its uuid column differs from its record" },
+		{ 3, "type", true, "its type column differs from its record" },
+		{ 6, "datetime", false, "its datetime column differs from its record" },
+		{ 7, "outcome", true, "its outcome column differs from its record" },
+		{ 8, "object", false, "its object column differs from its record" },
+		{ 10, "location", false, "its location column differs from its record" },
+	};
+	json_t *o = json_loads(record, 0, NULL), *ver;
 	const char *why = NULL;
-	const char *type = c->ops->column_text(st, 3);
-	const char *uuid = c->ops->column_text(st, 1);
-	const char *rec_type;
 
-	if (!o)
-		return "its record is not valid JSON";
-	rec_type = json_string_value(json_object_get(o, "type"));
-	if (!rec_type || strlen(rec_type) < 3 || !type ||
-	    strcmp(rec_type + strlen(rec_type) - strlen(type), type))
-		why = "its type column differs from its record";
-	else if (strcmp(json_string_value(json_object_get(o, "identifier")) ?: "",
-			uuid ? uuid : ""))
-		why = "its identifier column differs from its record";
+	if (!o || !json_is_object(o)) {
+		json_decref(o);
+		return "its record is not a JSON object";
+	}
+	for (size_t i = 0; !why && i < sizeof(text_cols) / sizeof(text_cols[0]); i++)
+		if (!same(c->ops->column_text(st, text_cols[i].col),
+			  record_text(o, text_cols[i].key, text_cols[i].code)))
+			why = text_cols[i].why;
+	ver = json_object_get(o, "version");
+	if (!why && (c->ops->column_null(st, 9) ? ver != NULL :
+		     !json_is_integer(ver) ||
+		     json_integer_value(ver) != c->ops->column_int64(st, 9)))
+		why = "its version column differs from its record";
 	json_decref(o);
 	return why;
 }
 
-int catalog_log_verify(struct catalog *c, int64_t *count, int64_t *bad,
-		       char *why, size_t whysize, struct custos_err *err)
+int catalog_log_check(struct catalog *c, struct catalog_log_check *out,
+		      struct custos_err *err)
 {
 	struct catalog_db_stmt *st = NULL;
 	char prev[65] = GENESIS, h[65];
 	int64_t expect_id = 0;
 	int rc;
 
-	*count = 0;
-	*bad = 0;
-	why[0] = '\0';
-	if (c->ops->prepare(c->db, "SELECT id, uuid, record, type, prev_hash, hash"
+	memset(out, 0, sizeof(*out));
+	if (c->ops->prepare(c->db, "SELECT id, uuid, record, type, prev_hash, hash,"
+			    " datetime, outcome, object, version, location"
 			    " FROM events ORDER BY id", false, &st) < 0)
 		return catalog_dberr(c, "reading the event log", err);
 	while ((rc = c->ops->step(st)) == 1) {
@@ -269,9 +298,11 @@ int catalog_log_verify(struct catalog *c, int64_t *count, int64_t *bad,
 		const char *stored_prev = c->ops->column_text(st, 4);
 		const char *stored = c->ops->column_text(st, 5);
 		const char *disagree = NULL;
+		char *why = out->why;
+		size_t whysize = sizeof(out->why);
 
-		(*count)++;
-		if (expect_id && id != expect_id + 1)
+		out->events++;
+		if (id != expect_id + 1)
 			snprintf(why, whysize, "events %lld to %lld are missing",
 				 (long long)expect_id + 1, (long long)id - 1);
 		else if (!record || !stored || !stored_prev || strcmp(stored_prev, prev))
@@ -282,12 +313,14 @@ int catalog_log_verify(struct catalog *c, int64_t *count, int64_t *bad,
 		else if ((disagree = columns_disagree(c, st, record)))
 			snprintf(why, whysize, "%s", disagree);
 		if (why[0]) {
-			*bad = id;
+			out->bad = id;
 			break;
 		}
 		snprintf(prev, sizeof(prev), "%s", stored);
 		expect_id = id;
 	}
+	snprintf(out->head, sizeof(out->head), "%s", prev);
+	out->last_id = expect_id;
 	if (rc < 0)
 		catalog_dberr(c, "reading the event log", err);
 	c->ops->finalize(st);

@@ -55,63 +55,6 @@ void catalog_snapshot_end(struct catalog *c)
 	end_read(c);
 }
 
-struct policy_walk {
-	catalog_policy_fn fn;
-	void *arg;
-	int stop;
-};
-
-static int policy_row(void *arg, int n, const char *const *v, const char *const *names)
-{
-	struct policy_walk *w = arg;
-	struct catalog_policy_record p = {
-		.sha256 = v[0], .name = v[1], .version = v[2], .first_in_force = v[3],
-	};
-
-	(void)n, (void)names;
-	return w->stop = w->fn(w->arg, &p);
-}
-
-int catalog_policy_history(struct catalog *c, catalog_policy_fn fn, void *arg,
-			   struct custos_err *err)
-{
-	struct policy_walk w = { fn, arg, 0 };
-
-	if (catalog_query(c, "SELECT sha256, name, version, first_in_force FROM policies"
-			  " ORDER BY id", NULL, 0, policy_row, &w, err) < 0)
-		return -1;
-	return w.stop;
-}
-
-struct since_arg {
-	char *out;
-	bool *found;
-};
-
-static int since_row(void *arg, int n, const char *const *v, const char *const *names)
-{
-	struct since_arg *s = arg;
-
-	(void)names;
-	if (n > 0 && v[0]) {
-		snprintf(s->out, 32, "%s", v[0]);
-		*s->found = true;
-	}
-	return 1;
-}
-
-int catalog_policy_in_force_since(struct catalog *c, const char *sha256, char out[32],
-				  bool *found, struct custos_err *err)
-{
-	const char *p[1] = { sha256 };
-	struct since_arg s = { out, found };
-
-	out[0] = '\0';
-	*found = false;
-	return catalog_query(c, "SELECT first_in_force FROM policies WHERE sha256 = ?",
-			     p, 1, since_row, &s, err);
-}
-
 static int holdings_row(void *arg, int n, const char *const *v, const char *const *names)
 {
 	struct catalog_holdings *h = arg;

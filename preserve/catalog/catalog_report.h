@@ -28,18 +28,21 @@ struct catalog_maybe_int {
 int catalog_snapshot_begin(struct catalog *c, struct custos_err *err);
 void catalog_snapshot_end(struct catalog *c);
 
-/* One policy file the catalog has seen in force, oldest first. */
+/* One policy assignment, oldest first: the digest its event names, the
+ * name and version its text gives (NULL if none), when and by which
+ * event it was assigned. A -> B -> A is three rows. */
 struct catalog_policy_record {
 	const char *sha256;
-	const char *name;         /* NULL if the file names none */
-	const char *version;      /* NULL if the file gives none */
-	const char *first_in_force;
+	const char *name;
+	const char *version;
+	const char *assigned;     /* the event's datetime */
+	const char *event;        /* the event's identifier */
 };
 typedef int (*catalog_policy_fn)(void *arg, const struct catalog_policy_record *p);
 int catalog_policy_history(struct catalog *c, catalog_policy_fn fn, void *arg,
 			   struct custos_err *err);
-/* When the policy file SHA256 first came into force (OUT, 32 bytes);
- * *FOUND false (OUT empty) if the catalog has not recorded it. */
+/* When the policy SHA256 came into force (OUT, 32 bytes): its assignment,
+ * if it is the last one assigned; else *FOUND false and OUT empty. */
 int catalog_policy_in_force_since(struct catalog *c, const char *sha256, char out[32],
 				  bool *found, struct custos_err *err);
 

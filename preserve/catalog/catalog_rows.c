@@ -48,30 +48,6 @@ int catalog_meta_get(struct catalog *c, const char *key, char **out,
 	return rc < 0 ? -1 : 0;
 }
 
-int catalog_policy_record(struct catalog *c, const char *sha256,
-			  const char *name, const char *version,
-			  const char *text, bool *is_new, struct custos_err *err)
-{
-	struct catalog_db_stmt *st = NULL;
-	char now[32];
-
-	if (catalog_stmt(c, STMT_POLICY_PUT,
-			 "INSERT INTO policies(sha256, name, version, text,"
-			 " first_in_force) VALUES(?1, ?2, ?3, ?4, ?5)"
-			 " ON CONFLICT DO NOTHING", &st, err) < 0)
-		return -1;
-	catalog_now(now);
-	c->ops->bind_text(st, 1, sha256);
-	c->ops->bind_text(st, 2, name);
-	c->ops->bind_text(st, 3, version);
-	c->ops->bind_text(st, 4, text);
-	c->ops->bind_text(st, 5, now);
-	if (catalog_step_done(c, st, "recording the policy", err) < 0)
-		return -1;
-	*is_new = c->ops->changes(c->db) > 0;
-	return 0;
-}
-
 /* Step an INSERT ... RETURNING id; *ID the new row's id. */
 static int step_returning(struct catalog *c, struct catalog_db_stmt *st,
 			  int64_t *id, const char *what, struct custos_err *err)

@@ -141,24 +141,41 @@ static int read_ids(struct repo *r, struct custos_err *err)
 	return 0;
 }
 
-/* Record the policy in force; a changed digest is a policy assignment. */
+/* Put the policy in force on record: a digest other than the last one
+ * assigned is a policy assignment event (A -> B -> A is two). */
 static int record_policy(struct repo *r, struct custos_err *err)
 {
 	const struct policy *p = r->policy;
-	bool is_new = false;
-	char detail[512];
-	struct catalog_event e = { .type = "poa", .outcome = "suc",
-				   .detail = detail };
+	bool assigned;
 
-	if (catalog_policy_record(r->cat, p->sha256, p->name, p->version,
-				  p->bytes, &is_new, err) < 0)
+	return catalog_policy_assign(r->cat, p->sha256, p->name, p->version, p->bytes,
+				     &assigned, err);
+}
+
+int repo_policy_on_record(struct repo *r, bool record, struct custos_err *err)
+{
+	char last[65];
+	bool found;
+
+	if (catalog_policy_assigned(r->cat, last, &found, err) < 0)
 		return -1;
-	if (!is_new)
+	if (found && !strcmp(last, r->policy->sha256))
 		return 0;
-	snprintf(detail, sizeof(detail),
-		 "policy '%s' version %s (sha256 %s) in force", p->name,
-		 p->version ? p->version : "(none)", p->sha256);
-	return catalog_event_add(r->cat, &e, NULL, err);
+	if (!record)
+		return err_set(err, CUSTOS_EUSAGE, r->root,
+			       "the policy in force (%s, sha256 %.12s...) is not the one on"
+			       " record (%s%.12s%s): it changed and no policy assignment event"
+			       " says so yet; a writing command (custos audit, custos ingest)"
+			       " records it first", REPO_POLICY, r->policy->sha256,
+			       found ? "sha256 " : "none", found ? last : "",
+			       found ? "..." : "");
+	if (catalog_begin(r->cat, err) < 0)
+		return -1;
+	if (record_policy(r, err) < 0 || catalog_commit(r->cat, err) < 0) {
+		catalog_rollback(r->cat);
+		return -1;
+	}
+	return 0;
 }
 
 static int take_lock(struct repo *r, struct custos_err *err)

@@ -41,6 +41,11 @@ void repo_close(struct repo *r);      /* NULL ok */
 /* Accessors. The pointers are borrowed and live as long as R. */
 const char *repo_root(const struct repo *r);            /* absolute */
 const struct policy *repo_policy(const struct repo *r);  /* in force */
+/* Is the policy in force the last one assigned in the event log? If
+ * not: RECORD appends its assignment (a write transaction); otherwise
+ * the error names the change (CUSTOS_EUSAGE), for a command that acts
+ * under the policy but cannot write. Writing opens record it already. */
+int repo_policy_on_record(struct repo *r, bool record, struct custos_err *err);
 struct catalog *repo_catalog(const struct repo *r);
 /* The storage locations in policy order; [0] is the primary. */
 size_t repo_location_count(const struct repo *r);

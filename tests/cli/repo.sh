@@ -105,6 +105,18 @@ check_grep 'BROKEN at event 5' "$SCRATCH/out" "names the edited event"
 sqlite3 "$R/custos.db" "UPDATE events SET record = replace(record, 'fai', 'suc') WHERE id = 5; DROP TRIGGER events_no_delete; DELETE FROM events WHERE id = 7;"
 check_rc 1 "deleted event" -- "$CUSTOS" log verify -r "$R"
 check_grep 'BROKEN at event 8' "$SCRATCH/out" "names the gap"
+# every column of an event row is checked against its hashed record
+# (the columns are what ls, show and the report count from)
+for edit in "uuid = 'x' || uuid" "type = 'rep'" "datetime = '2020-01-01T00:00:00Z'" \
+	"outcome = CASE outcome WHEN 'suc' THEN 'fai' ELSE 'suc' END" \
+	"object = object || 'x'" "version = version + 1" "location = 'elsewhere'"; do
+	col=${edit%% *}
+	cp "$SCRATCH/tampered.db" "$R/custos.db" && rm -f "$R/custos.db-wal" "$R/custos.db-shm"
+	sqlite3 "$R/custos.db" "DROP TRIGGER events_no_update; UPDATE events SET $edit
+		WHERE id = (SELECT MIN(id) FROM events WHERE location IS NOT NULL AND version IS NOT NULL);"
+	check_rc 1 "$col column edited" -- "$CUSTOS" log verify -r "$R"
+	check_grep "its $col column differs from its record" "$SCRATCH/out" "names the $col column"
+done
 
 # a full disk: exit 3, a clear message, nothing half-registered
 F=$SCRATCH/full

@@ -69,15 +69,14 @@ static void verify(struct catalog *c, int64_t want_count, int64_t want_bad,
 		   const char *why_part)
 {
 	struct custos_err err;
-	int64_t count, bad;
-	char why[256];
+	struct catalog_log_check chk;
 
-	assert_int_equal(catalog_log_verify(c, &count, &bad, why, sizeof(why), &err), 0);
-	assert_int_equal(bad, want_bad);
+	assert_int_equal(catalog_log_check(c, &chk, &err), 0);
+	assert_int_equal(chk.bad, want_bad);
 	if (!want_bad)
-		assert_int_equal(count, want_count);
+		assert_int_equal(chk.events, want_count);
 	if (why_part)
-		assert_non_null(strstr(why, why_part));
+		assert_non_null(strstr(chk.why, why_part));
 }
 
 /* Tamper the way an attacker with the database would: another connection,
@@ -263,18 +262,29 @@ static void catalog__query_reads_a_snapshot(void **state)
 	assert_int_equal(catalog_query(fx->c, "COMMIT", NULL, 0, NULL, NULL, &err), 0);
 }
 
-static void catalog__policy_is_new_once(void **state)
+#define POLICY_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define POLICY_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+
+/* Each change of policy is an assignment, going back to A included. */
+static void catalog__policy_assignments(void **state)
 {
 	struct fixture *fx = *state;
+	const char *order[] = { POLICY_A, POLICY_A, POLICY_B, POLICY_A };
+	const bool want[] = { true, false, true, true };
 	struct custos_err err;
-	bool is_new = false;
+	char last[65];
+	bool assigned, found = true;
 
-	assert_int_equal(catalog_policy_record(fx->c, "ab", "p", "1", "text",
-					       &is_new, &err), 0);
-	assert_true(is_new);
-	assert_int_equal(catalog_policy_record(fx->c, "ab", "p", "1", "text",
-					       &is_new, &err), 0);
-	assert_false(is_new);
+	assert_int_equal(catalog_policy_assigned(fx->c, last, &found, &err), 0);
+	assert_false(found);
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(catalog_policy_assign(fx->c, order[i], "p", "1", order[i],
+						       &assigned, &err), 0);
+		assert_true(assigned == want[i]);
+		assert_int_equal(catalog_policy_assigned(fx->c, last, &found, &err), 0);
+		assert_true(found);
+		assert_string_equal(last, order[i]);
+	}
 }
 
 static void catalog__locations_copies_intents(void **state)
@@ -410,7 +420,7 @@ int main(void)
 		T(catalog__query_is_read_only),
 		T(catalog__postgresql_is_refused_for_now),
 		T(catalog__query_reads_a_snapshot),
-		T(catalog__policy_is_new_once),
+		T(catalog__policy_assignments),
 		T(catalog__locations_copies_intents),
 		T(catalog__reopen_keeps_the_chain),
 		T(catalog__import_keeps_the_chain),
