@@ -36,18 +36,21 @@ static int put_item(struct location *l, const char *dest, const char *name,
 	struct location_txn *t = NULL;
 	struct location_file *f = NULL;
 	char txid[256];
-	int there = location_exists(l, dest, err);
+	int there;
 
-	if (there != 0)
-		return there < 0 ? -1 : 0;
 	/* the same item always stages under the same name: a retry after a
-	 * crash clears what the crash left */
+	 * crash clears what the crash left, first, even when the item was
+	 * committed and only its stage record stayed (the item, removed with
+	 * it then, is written again below with the same bytes) */
 	snprintf(txid, sizeof(txid), "log%s", dest + strlen(REPO_LOG_AREA));
 	for (char *p = txid; *p; p++)
 		if (*p == '/' || *p == '.')
 			*p = '-';
-	if (location_discard_stage(l, txid, err) < 0 ||
-	    location_begin(l, dest, txid, &t, err) < 0)
+	if (location_discard_stage(l, txid, err) < 0)
+		return -1;
+	if ((there = location_exists(l, dest, err)) != 0)
+		return there < 0 ? -1 : 0;
+	if (location_begin(l, dest, txid, &t, err) < 0)
 		return -1;
 	if (location_txn_create(t, name, &f, err) < 0 || fill(arg, f, err) < 0) {
 		if (f)
@@ -294,6 +297,12 @@ static int publish_one(struct repo *r, size_t i, const struct loc_head *lh,
 		if (put_item(l, dest, "head.json", fill_text, (void *)head, err) < 0)
 			return -1;
 		crashpoint("log: head published");
+	} else if (size > 0) {
+		/* up to date; a crash between committing this head and freeing
+		 * its transaction left a stage record, which put_item clears */
+		snprintf(dest, sizeof(dest), REPO_LOG_AREA "/heads/%020" PRId64, size);
+		if (put_item(l, dest, "head.json", fill_text, (void *)head, err) < 0)
+			return -1;
 	}
 	return catalog_each_policy(r->cat, put_policy, &pp, err) < 0 ? -1 : 0;
 }
