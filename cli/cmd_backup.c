@@ -24,6 +24,7 @@ const char cmd_backup_usage[] =
 int cmd_backup(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct custos_err err;
+	const char *shown;
 	char sha[65];
 	uint64_t size = 0;
 	int rc;
@@ -42,7 +43,8 @@ int cmd_backup(struct cli_ctx *ctx, int argc, char **argv)
 						cli_json_string(argv[optind]), "sha256", sha,
 						"bytes", (json_int_t)size)) < 0 ? CLI_EXIT_FAILED :
 										 CLI_EXIT_OK;
+	shown = cli_text(argv[optind]);   /* valid until the next cli_text */
 	printf("%s  %s\ncatalog backed up to '%s' (%" PRIu64 " bytes)\n", sha,
-	       cli_text(argv[optind]), cli_text(argv[optind]), size);
+	       shown, shown, size);
 	return CLI_EXIT_OK;
 }
