@@ -369,8 +369,10 @@ static int archive_inventory(struct bagsrc *s, struct problems *r,
 	return add_implied_dirs(s, err);
 }
 
-static int archive_read_tag(struct bagsrc *s, const char *relpath, size_t max,
-			    char **out, size_t *len, struct custos_err *err)
+/* The cached tag file RELPATH within MAX bytes, not yet streamed: 0
+ * (*out), 1 not in the archive, -1 with *err. */
+static int cached_tag(struct bagsrc *s, const char *relpath, size_t max,
+		      struct cached_tag **out, struct custos_err *err)
 {
 	struct archive_impl *ai = s->impl;
 	char name[PATH_MAX];
@@ -388,6 +390,18 @@ static int archive_read_tag(struct bagsrc *s, const char *relpath, size_t max,
 	if (t->streamed)
 		return err_set(err, CUSTOS_EINTERNAL, relpath,
 			       "'%s' was already streamed from the archive", relpath);
+	*out = t;
+	return 0;
+}
+
+static int archive_read_tag(struct bagsrc *s, const char *relpath, size_t max,
+			    char **out, size_t *len, struct custos_err *err)
+{
+	struct cached_tag *t;
+	int rc = cached_tag(s, relpath, max, &t, err);
+
+	if (rc)
+		return rc;
 	*out = malloc(t->len + 1);
 	if (!*out)
 		return err_nomem(err);
@@ -401,21 +415,11 @@ static int archive_stream_tag(struct bagsrc *s, const char *relpath,
 			      struct custos_err *err)
 {
 	struct archive_impl *ai = s->impl;
-	char name[PATH_MAX];
 	struct cached_tag *t;
+	int rc = cached_tag(s, relpath, max, &t, err);
 
-	if (snprintf(name, sizeof(name), "%s%s", ai->root ? ai->root : "",
-		     relpath) >= (int)sizeof(name))
-		return 1;
-	t = strmap_get(ai->tags, name);
-	if (!t)
-		return 1;
-	if (t->too_big || t->len > max)
-		return err_set(err, CUSTOS_ELIMIT, relpath,
-			       "'%s' is larger than %zu bytes", relpath, max);
-	if (t->streamed)
-		return err_set(err, CUSTOS_EINTERNAL, relpath,
-			       "'%s' was already streamed from the archive", relpath);
+	if (rc)
+		return rc;
 	if (t->len && sink->block(sink->arg, (const unsigned char *)t->data,
 				  t->len, err) < 0)
 		return -1;
